@@ -1,0 +1,15 @@
+# Copyright (c) zkd_mm contributors. All rights reserved.
+"""zkd_mm: logit standardization (Z-score) knowledge distillation for MMRazor.
+
+Importing this package first installs the compat layer (so that
+``mmrazor.models`` imports on torch 2.x and mmengine checkpoints load on
+torch >= 2.6), then registers zkd_mm's components in MMRazor's registries.
+"""
+from .compat import install as _install_compat
+
+_install_compat()
+
+from . import models  # noqa: E402,F401
+from .version import __version__, version_info  # noqa: E402
+
+__all__ = ['__version__', 'version_info', 'models']

@@ -1,0 +1,4 @@
+# Copyright (c) zkd_mm contributors. All rights reserved.
+"""zkd_mm models: functional math and MMRazor components."""
+from .functional import zscore, zscore_kl_div  # noqa: F401
+from .losses import *  # noqa: F401,F403

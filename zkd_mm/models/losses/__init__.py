@@ -1,0 +1,5 @@
+# Copyright (c) zkd_mm contributors. All rights reserved.
+"""Distillation losses, registered in MMRazor's ``MODELS``."""
+from .zscore_kl_divergence import ZScoreKLDivergence
+
+__all__ = ['ZScoreKLDivergence']
