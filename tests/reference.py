@@ -41,3 +41,31 @@ def reference_shared_temperature_kl(student: torch.Tensor,
     log_q = a - a.exp().sum(1, keepdim=True).log()
     log_p = b - b.exp().sum(1, keepdim=True).log()
     return (log_p.exp() * (log_p - log_q)).sum(1)
+
+
+def reference_dkd(student: torch.Tensor, teacher: torch.Tensor,
+                  labels: torch.Tensor, tau: float, alpha: float,
+                  beta: float, standardize: bool = True) -> torch.Tensor:
+    """The official DKD (+ standardization) loss, batch mean, float64.
+
+    Both sides are standardized over all classes, then TCKD compares the
+    binary (target, rest) distributions and NCKD the distributions over the
+    non-target classes (target logit pushed down by 1000 after /tau).
+    """
+    s = reference_zscore(student) if standardize else student.double()
+    t = reference_zscore(teacher) if standardize else teacher.double()
+    s, t = s / tau, t / tau
+    n, k = s.shape
+    gt = torch.zeros(n, k, dtype=torch.float64)
+    gt[torch.arange(n), labels] = 1.0
+
+    def log_softmax(x):
+        return x - x.exp().sum(1, keepdim=True).log()
+
+    ps, pt = log_softmax(s).exp(), log_softmax(t).exp()
+    bs = torch.stack([(ps * gt).sum(1), (ps * (1 - gt)).sum(1)], 1)
+    bt = torch.stack([(pt * gt).sum(1), (pt * (1 - gt)).sum(1)], 1)
+    tckd = (bt * (bt.log() - bs.log())).sum(1)
+    ls2, lt2 = log_softmax(s - 1000 * gt), log_softmax(t - 1000 * gt)
+    nckd = (lt2.exp() * (lt2 - ls2)).sum(1)
+    return (tau**2 * (alpha * tckd + beta * nckd)).mean()

@@ -9,7 +9,7 @@ from .compat import install as _install_compat
 
 _install_compat()
 
-from . import models  # noqa: E402,F401
+from . import engine, models  # noqa: E402,F401
 from .version import __version__, version_info  # noqa: E402
 
-__all__ = ['__version__', 'version_info', 'models']
+__all__ = ['__version__', 'version_info', 'engine', 'models']

@@ -1,6 +1,7 @@
 # Copyright (c) zkd_mm contributors. All rights reserved.
 import pytest
 import torch
+from mmengine.registry import DefaultScope
 from mmrazor.registry import MODELS
 
 import zkd_mm  # noqa: F401  (registers the loss)
@@ -154,9 +155,11 @@ def test_low_precision_inputs_computed_in_float32(dtype):
 
 
 def test_registry_build():
-    loss = MODELS.build(
-        dict(type='ZScoreKLDivergence', tau=2, loss_weight=9,
-             reduction='sum'))
+    # As inside a distillation config's model dict (``_scope_='mmrazor'``).
+    with DefaultScope.overwrite_default_scope('mmrazor'):
+        loss = MODELS.build(
+            dict(type='ZScoreKLDivergence', tau=2, loss_weight=9,
+                 reduction='sum'))
     assert isinstance(loss, ZScoreKLDivergence)
     assert (loss.tau, loss.loss_weight, loss.reduction) == (2, 9, 'sum')
 

@@ -1,5 +1,6 @@
 # Copyright (c) zkd_mm contributors. All rights reserved.
 """Distillation losses, registered in MMRazor's ``MODELS``."""
+from .zscore_dkd_loss import ZScoreDKDLoss
 from .zscore_kl_divergence import ZScoreKLDivergence
 
-__all__ = ['ZScoreKLDivergence']
+__all__ = ['ZScoreKLDivergence', 'ZScoreDKDLoss']
