@@ -1,6 +1,24 @@
 # Copyright (c) zkd_mm contributors. All rights reserved.
-"""Shared test set-up."""
+"""Shared test set-up and session-wide data fixtures."""
 import os
+from pathlib import Path
+
+import pytest
 
 # Tests must prove that checkpoints load *without* this escape hatch.
 os.environ.pop('TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD', None)
+
+
+@pytest.fixture(scope='session')
+def tiny_imagenet(tmp_path_factory) -> Path:
+    """8 train and 4 val JPEGs in mmpretrain's ImageNet layout."""
+    from tests.data_fixtures import write_tiny_imagenet
+    return write_tiny_imagenet(tmp_path_factory.mktemp('imagenet'))
+
+
+@pytest.fixture(scope='session')
+def r34_teacher_ckpt(tmp_path_factory) -> Path:
+    """A ResNet-34 ImageNet teacher checkpoint in mmpretrain's format."""
+    from tests.imagenet_distill_cli import write_r34_teacher_checkpoint
+    return write_r34_teacher_checkpoint(
+        tmp_path_factory.mktemp('teacher') / 'resnet34_teacher.pth')

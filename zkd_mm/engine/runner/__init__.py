@@ -1,0 +1,7 @@
+# Copyright (c) zkd_mm contributors. All rights reserved.
+from .cpu_distributed import (init_cpu_process_group, setup_distributed,
+                              uses_cpu_distributed)
+
+__all__ = [
+    'setup_distributed', 'init_cpu_process_group', 'uses_cpu_distributed'
+]
