@@ -6,3 +6,4 @@ from .connectors import *  # noqa: F401,F403
 from .distillers import *  # noqa: F401,F403
 from .functional import zscore, zscore_kl_div  # noqa: F401
 from .losses import *  # noqa: F401,F403
+from .temperature import *  # noqa: F401,F403

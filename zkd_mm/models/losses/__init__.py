@@ -1,6 +1,7 @@
 # Copyright (c) zkd_mm contributors. All rights reserved.
 """Distillation losses, registered in MMRazor's ``MODELS``."""
+from .ctkd_loss import CTKDLoss
 from .zscore_dkd_loss import ZScoreDKDLoss
 from .zscore_kl_divergence import ZScoreKLDivergence
 
-__all__ = ['ZScoreKLDivergence', 'ZScoreDKDLoss']
+__all__ = ['ZScoreKLDivergence', 'ZScoreDKDLoss', 'CTKDLoss']
