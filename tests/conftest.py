@@ -2,6 +2,7 @@
 """Shared test set-up and session-wide data fixtures."""
 import os
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 
@@ -22,3 +23,16 @@ def r34_teacher_ckpt(tmp_path_factory) -> Path:
     from tests.imagenet_distill_cli import write_r34_teacher_checkpoint
     return write_r34_teacher_checkpoint(
         tmp_path_factory.mktemp('teacher') / 'resnet34_teacher.pth')
+
+
+@pytest.fixture(scope='session')
+def tiny_cifar100(tmp_path_factory) -> Iterator[Path]:
+    """4 train and 2 test images as CIFAR-100 python pickles.
+
+    Once requested, mmpretrain's ``CIFAR100`` expects these files' md5 sums
+    until the session ends (see ``tests/data_fixtures/tiny_cifar.py``).
+    """
+    from tests.data_fixtures import accept_tiny_cifar100, write_tiny_cifar100
+    root = write_tiny_cifar100(tmp_path_factory.mktemp('cifar100'))
+    with accept_tiny_cifar100(root):
+        yield root

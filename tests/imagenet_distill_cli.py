@@ -15,9 +15,10 @@ IMAGENET_CONFIGS = sorted((REPO_ROOT / 'configs').glob('*_r34_r18_in1k.py'))
 
 def write_r34_teacher_checkpoint(path: Path) -> Path:
     """Save a random ResNet-34 classifier the way mmpretrain does."""
-    import zkd_mm  # noqa: F401
     from mmengine.config import Config
     from mmengine.registry import DefaultScope
+
+    import zkd_mm  # noqa: F401
 
     from mmrazor.registry import MODELS  # isort: skip
     cfg = Config.fromfile(str(IMAGENET_CONFIGS[0]))

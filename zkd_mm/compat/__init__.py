@@ -10,6 +10,8 @@ def install() -> None:
     check_mmcv()
     mmrazor_quantization.install()
     checkpoint_safe_globals.install()
+    from . import mim_lookup
+    mim_lookup.install()
 
 
 __all__ = ['install', 'check_mmcv', 'QuantizationUnavailableError']
