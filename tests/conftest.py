@@ -36,3 +36,14 @@ def tiny_cifar100(tmp_path_factory) -> Iterator[Path]:
     root = write_tiny_cifar100(tmp_path_factory.mktemp('cifar100'))
     with accept_tiny_cifar100(root):
         yield root
+
+
+@pytest.fixture(scope='session')
+def fashion_mnist_root(tmp_path_factory) -> Path:
+    """The real Fashion-MNIST (Debian package), unpacked for mmpretrain.
+
+    Skips when ``dataset-fashion-mnist`` is not installed.
+    """
+    from tests.data_fixtures.fashion_mnist import prepare_fashion_mnist_or_skip
+    return prepare_fashion_mnist_or_skip(
+        tmp_path_factory.mktemp('fashion_mnist'))
