@@ -11,6 +11,17 @@ import torch
 from tests.subprocess_utils import REPO_ROOT
 
 IMAGENET_CONFIGS = sorted((REPO_ROOT / 'configs').glob('*_r34_r18_in1k.py'))
+# The training crop of the single-view configs, and of each view of the
+# two-view (MLKD) configs, whose pipeline is [Load, MultiView, Pack].
+SINGLE_VIEW_CROPS = ('train_dataloader.dataset.pipeline.1', )
+TWO_VIEW_CROPS = ('train_dataloader.dataset.pipeline.1.transforms.0.0',
+                  'train_dataloader.dataset.pipeline.1.transforms.1.0')
+
+
+def train_crops(config: Path) -> Sequence[str]:
+    """Where ``config``'s training crops are, for ``tiny_options``."""
+    return TWO_VIEW_CROPS if config.name.startswith('mlkd') else (
+        SINGLE_VIEW_CROPS)
 
 
 def write_r34_teacher_checkpoint(path: Path) -> Path:
@@ -33,14 +44,19 @@ def write_r34_teacher_checkpoint(path: Path) -> Path:
     return path
 
 
-def tiny_options(data_root: Path, teacher_ckpt: Path,
-                 max_epochs: int = 1) -> List[str]:
-    """``--cfg-options`` that shrink an ImageNet config to tiny data."""
-    return [
+def tiny_options(data_root: Path,
+                 teacher_ckpt: Path,
+                 max_epochs: int = 1,
+                 crops: Sequence[str] = SINGLE_VIEW_CROPS) -> List[str]:
+    """``--cfg-options`` that shrink an ImageNet config to tiny data.
+
+    ``crops`` are the config paths of the training crops (see
+    :func:`train_crops`).
+    """
+    return [f'{crop}.scale=32' for crop in crops] + [
         f'train_dataloader.dataset.data_root={data_root}',
         f'val_dataloader.dataset.data_root={data_root}',
         f'test_dataloader.dataset.data_root={data_root}',
-        'train_dataloader.dataset.pipeline.1.scale=32',
         'val_dataloader.dataset.pipeline.1.scale=36',
         'val_dataloader.dataset.pipeline.2.crop_size=32',
         'train_dataloader.batch_size=4', 'train_dataloader.num_workers=0',

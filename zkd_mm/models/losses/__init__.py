@@ -1,7 +1,11 @@
 # Copyright (c) zkd_mm contributors. All rights reserved.
 """Distillation losses, registered in MMRazor's ``MODELS``."""
 from .ctkd_loss import CTKDLoss
+from .mlkd_losses import MLKDBatchLoss, MLKDClassLoss, MLKDInstanceLoss
 from .zscore_dkd_loss import ZScoreDKDLoss
 from .zscore_kl_divergence import ZScoreKLDivergence
 
-__all__ = ['ZScoreKLDivergence', 'ZScoreDKDLoss', 'CTKDLoss']
+__all__ = [
+    'ZScoreKLDivergence', 'ZScoreDKDLoss', 'CTKDLoss', 'MLKDInstanceLoss',
+    'MLKDClassLoss', 'MLKDBatchLoss'
+]
