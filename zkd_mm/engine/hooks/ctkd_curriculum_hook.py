@@ -4,11 +4,11 @@ import math
 from typing import Dict, Optional, Sequence
 
 from mmengine.hooks import Hook
-from mmengine.model import is_model_wrapper
 from mmengine.runner import IterBasedTrainLoop
 from mmrazor.registry import HOOKS
 
 from zkd_mm.models.temperature import LearnableTemperature
+from .distill_losses import distill_losses_of
 
 TEMPERATURE_KEY = 'train/ctkd_temperature'
 LAMBDA_KEY = 'train/ctkd_lambda'
@@ -94,15 +94,8 @@ class CTKDCurriculumHook(Hook):
                                  self.decay_loops)
 
     def _losses(self, runner) -> Dict:
-        model = runner.model
-        if is_model_wrapper(model):
-            model = model.module
-        distiller = getattr(model, 'distiller', None)
-        if distiller is None or not hasattr(distiller, 'distill_losses'):
-            raise TypeError('CTKDCurriculumHook needs a distillation model '
-                            'with distiller.distill_losses, got '
-                            f'{type(model).__name__}.')
-        losses = dict(distiller.distill_losses.items())
+        losses = distill_losses_of(runner, 'CTKDCurriculumHook',
+                                   self.loss_names)
         if self.loss_names is None:
             chosen = {
                 name: loss
@@ -115,17 +108,12 @@ class CTKDCurriculumHook(Hook):
                     f'temperature (the losses are {list(losses)}); use '
                     "type='CTKDLoss'.")
             return chosen
-        unknown = [n for n in self.loss_names if n not in losses]
-        if unknown:
-            raise KeyError(f'CTKDCurriculumHook: {unknown} are not distill '
-                           f'losses; those are {list(losses)}.')
-        for name in self.loss_names:
+        for name, loss in losses.items():
             if not isinstance(
-                    getattr(losses[name], 'temperature', None),
-                    LearnableTemperature):
+                    getattr(loss, 'temperature', None), LearnableTemperature):
                 raise TypeError(f'CTKDCurriculumHook: distill loss {name!r} '
                                 'has no learnable temperature.')
-        return {name: losses[name] for name in self.loss_names}
+        return losses
 
     def before_train(self, runner) -> None:
         """Check the set-up before the first epoch."""

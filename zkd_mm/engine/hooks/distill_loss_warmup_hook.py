@@ -3,8 +3,9 @@
 from typing import Dict, Optional, Sequence
 
 from mmengine.hooks import Hook
-from mmengine.model import is_model_wrapper
 from mmrazor.registry import HOOKS
+
+from .distill_losses import distill_losses_of
 
 
 @HOOKS.register_module()
@@ -36,25 +37,13 @@ class DistillLossWarmupHook(Hook):
         self._base_weights: Dict[str, float] = {}
 
     def _losses(self, runner) -> Dict:
-        model = runner.model
-        if is_model_wrapper(model):
-            model = model.module
-        distiller = getattr(model, 'distiller', None)
-        if distiller is None or not hasattr(distiller, 'distill_losses'):
-            raise TypeError('DistillLossWarmupHook needs a distillation '
-                            'model with distiller.distill_losses, got '
-                            f'{type(model).__name__}.')
-        losses = dict(distiller.distill_losses.items())
-        names = self.loss_names or list(losses)
-        unknown = [n for n in names if n not in losses]
-        if unknown:
-            raise KeyError(f'DistillLossWarmupHook: {unknown} are not '
-                           f'distill losses; those are {list(losses)}.')
-        for name in names:
-            if not hasattr(losses[name], 'loss_weight'):
+        losses = distill_losses_of(runner, 'DistillLossWarmupHook',
+                                   self.loss_names or None)
+        for name, loss in losses.items():
+            if not hasattr(loss, 'loss_weight'):
                 raise TypeError(f'DistillLossWarmupHook: distill loss '
                                 f'{name!r} has no loss_weight to scale.')
-        return {name: losses[name] for name in names}
+        return losses
 
     def before_train(self, runner) -> None:
         """Remember each loss's configured weight."""

@@ -1,6 +1,7 @@
 # Copyright (c) zkd_mm contributors. All rights reserved.
 """Per-sample Z-score standardization of logits (Sun et al., CVPR 2024)."""
-from typing import Tuple
+from contextlib import nullcontext
+from typing import ContextManager, Tuple
 
 import torch
 from torch.autograd.function import once_differentiable
@@ -11,6 +12,16 @@ DEFAULT_EPS = 1e-7
 def compute_dtype(logits: torch.Tensor) -> torch.dtype:
     """The dtype the Z-score math runs in: at least float32."""
     return torch.promote_types(logits.dtype, torch.float32)
+
+
+def autocast_disabled(tensor: torch.Tensor) -> ContextManager:
+    """A context without autocast on ``tensor``'s device (a no-op if off).
+
+    The losses compute in float32 even inside an AMP region.
+    """
+    device_type = tensor.device.type
+    return (torch.autocast(device_type, enabled=False)
+            if torch.is_autocast_enabled(device_type) else nullcontext())
 
 
 def check_num_classes(logits: torch.Tensor, dim: int = 1) -> int:

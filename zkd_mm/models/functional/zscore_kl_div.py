@@ -1,13 +1,11 @@
 # Copyright (c) zkd_mm contributors. All rights reserved.
 """Fused Z-score KL divergence between student and teacher logits."""
-from contextlib import nullcontext
-
 import torch
 import torch.nn.functional as F
 from torch.autograd.function import once_differentiable
 
-from .zscore import (DEFAULT_EPS, check_num_classes, compute_dtype,
-                     standardize, standardize_backward, zscore)
+from .zscore import (DEFAULT_EPS, autocast_disabled, check_num_classes,
+                     compute_dtype, standardize, standardize_backward, zscore)
 
 REDUCTIONS = ('none', 'batchmean', 'sum', 'mean')
 
@@ -113,11 +111,7 @@ def weighted_zscore_kl_div(preds_S: torch.Tensor, preds_T: torch.Tensor,
     """
     dtype = torch.promote_types(compute_dtype(preds_S), preds_T.dtype)
     preds_S, preds_T = preds_S.to(dtype), preds_T.to(dtype)
-    device_type = preds_S.device.type
-    no_autocast = (
-        torch.autocast(device_type, enabled=False)
-        if torch.is_autocast_enabled(device_type) else nullcontext())
-    with no_autocast:
+    with autocast_disabled(preds_S):
         if reduction == 'none':
             log_q = F.log_softmax(zscore(preds_S, 1, eps) / tau, dim=1)
             log_p = F.log_softmax(zscore(preds_T, 1, eps) / tau, dim=1)

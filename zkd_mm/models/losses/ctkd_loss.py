@@ -1,6 +1,5 @@
 # Copyright (c) zkd_mm contributors. All rights reserved.
 """``CTKDLoss``: KD at a learnable, adversarially trained temperature."""
-from contextlib import nullcontext
 from typing import Optional
 
 import torch
@@ -8,10 +7,12 @@ import torch.nn as nn
 import torch.nn.functional as F
 from mmrazor.registry import MODELS
 
-from ..functional.zscore import DEFAULT_EPS, compute_dtype, zscore
+from ..functional.zscore import (DEFAULT_EPS, autocast_disabled, compute_dtype,
+                                 zscore)
 from ..functional.zscore_kl_div import check_logit_pair
 from ..temperature import LearnableTemperature
-from .nonfinite import NONFINITE_POLICIES, check_finite_loss
+from .loss_args import check_loss_args
+from .nonfinite import check_finite_loss
 
 
 @MODELS.register_module()
@@ -87,11 +88,7 @@ class CTKDLoss(nn.Module):
                  eps: float = DEFAULT_EPS,
                  nonfinite: str = 'raise') -> None:
         super().__init__()
-        if nonfinite not in NONFINITE_POLICIES:
-            raise ValueError(f'CTKDLoss: nonfinite must be one of '
-                             f'{NONFINITE_POLICIES}, got {nonfinite!r}.')
-        if eps < 0:
-            raise ValueError(f'CTKDLoss: eps must be >= 0, got {eps}.')
+        check_loss_args('CTKDLoss', nonfinite=nonfinite, eps=eps)
         self.standardize = standardize
         self.temperature = LearnableTemperature(t_start, t_end, init_theta,
                                                 grl_lambda)
@@ -116,11 +113,7 @@ class CTKDLoss(nn.Module):
         if self.teacher_detach:
             preds_T = preds_T.detach()
         check_logit_pair(preds_S, preds_T)
-        device_type = preds_S.device.type
-        no_autocast = (
-            torch.autocast(device_type, enabled=False)
-            if torch.is_autocast_enabled(device_type) else nullcontext())
-        with no_autocast:
+        with autocast_disabled(preds_S):
             temperature = self.temperature()
             if self.standardize:
                 student = zscore(preds_S, 1, self.eps)

@@ -26,7 +26,6 @@ numbers can be reproduced:
   temperature (2 and 6 by default) use the weak-view logits.
 """
 import math
-from contextlib import nullcontext
 from typing import Callable, Sequence, Tuple
 
 import torch
@@ -36,10 +35,11 @@ from mmrazor.registry import MODELS
 from ..functional.mlkd import (batch_gram_rows, class_confidence_mask,
                                class_gram_rows, masked_reduce, per_sample_kd,
                                sample_confidence_mask)
-from ..functional.zscore import (DEFAULT_EPS, check_num_classes,
-                                 compute_dtype, zscore)
+from ..functional.zscore import (DEFAULT_EPS, autocast_disabled,
+                                 check_num_classes, compute_dtype, zscore)
 from ..functional.zscore_kl_div import check_logit_pair
-from .nonfinite import NONFINITE_POLICIES, check_finite_loss
+from .loss_args import check_loss_args
+from .nonfinite import check_finite_loss
 
 # The official temperatures: the base temperature, then 3, 5, 2 and 6.
 MLKD_TEMPERATURES = (4.0, 3.0, 5.0, 2.0, 6.0)
@@ -62,9 +62,7 @@ class _MLKDLoss(nn.Module):
         if not temperatures or min(temperatures) <= 0:
             raise ValueError(f'{name}: temperatures must be a non-empty list '
                              f'of positive numbers, got {temperatures}.')
-        if nonfinite not in NONFINITE_POLICIES:
-            raise ValueError(f'{name}: nonfinite must be one of '
-                             f'{NONFINITE_POLICIES}, got {nonfinite!r}.')
+        check_loss_args(name, nonfinite=nonfinite)
         self.temperatures = temperatures
         self.loss_weight = loss_weight
         self.official_quirks = official_quirks
@@ -111,12 +109,6 @@ class _MLKDLoss(nn.Module):
                 f'official_quirks={self.official_quirks}')
 
 
-def _no_autocast(tensor: torch.Tensor):
-    device_type = tensor.device.type
-    return (torch.autocast(device_type, enabled=False)
-            if torch.is_autocast_enabled(device_type) else nullcontext())
-
-
 @MODELS.register_module()
 class MLKDInstanceLoss(_MLKDLoss):
     """MLKD's instance-level loss, on both views, optionally Z-scored.
@@ -156,8 +148,7 @@ class MLKDInstanceLoss(_MLKDLoss):
                  nonfinite: str = 'raise') -> None:
         super().__init__(temperatures, loss_weight, official_quirks,
                          teacher_detach, nonfinite)
-        if eps < 0:
-            raise ValueError(f'MLKDInstanceLoss: eps must be >= 0, got {eps}.')
+        check_loss_args('MLKDInstanceLoss', nonfinite=nonfinite, eps=eps)
         self.standardize = standardize
         self.eps = eps
 
@@ -183,7 +174,7 @@ class MLKDInstanceLoss(_MLKDLoss):
         Returns:
             torch.Tensor: The loss, a scalar.
         """
-        with _no_autocast(preds_S_weak):
+        with autocast_disabled(preds_S_weak):
             mask = sample_confidence_mask(preds_T_weak)
             weak = self._inputs(preds_S_weak, preds_T_weak)
             strong = self._inputs(preds_S_strong, preds_T_strong)
@@ -199,81 +190,77 @@ class MLKDInstanceLoss(_MLKDLoss):
         return f'standardize={self.standardize}, ' + super().extra_repr()
 
 
+class _MLKDGramLoss(_MLKDLoss):
+    """A Gram-matrix level of MLKD: masked rows summed over temperatures.
+
+    Subclasses set ``rows_fn`` (per-row squared Gram differences) and
+    ``mask_fn`` (the teacher-confidence mask of those rows).
+
+    Args:
+        temperatures (Sequence[float]): See :class:`MLKDInstanceLoss`.
+        loss_weight (float): Weight of every term. Defaults to 1.0.
+        official_quirks (bool): Mask as a scalar, as the official code.
+            Defaults to False.
+        teacher_detach (bool): Stop gradients into the teacher logits.
+            Defaults to True.
+        nonfinite (str): ``'raise'`` or ``'propagate'``. Defaults to
+            ``'raise'``.
+    """
+
+    rows_fn: RowFn
+    mask_fn: Callable[[torch.Tensor], torch.Tensor]
+
+    def __init__(self,
+                 temperatures: Sequence[float] = MLKD_TEMPERATURES,
+                 loss_weight: float = 1.0,
+                 official_quirks: bool = False,
+                 teacher_detach: bool = True,
+                 nonfinite: str = 'raise') -> None:
+        super().__init__(temperatures, loss_weight, official_quirks,
+                         teacher_detach, nonfinite)
+
+    def forward(self, preds_S: torch.Tensor,
+                preds_T: torch.Tensor) -> torch.Tensor:
+        """Compute the weighted loss from weak-view logits.
+
+        Args:
+            preds_S (torch.Tensor): Student logits (N, K).
+            preds_T (torch.Tensor): Teacher logits (N, K).
+
+        Returns:
+            torch.Tensor: The loss, a scalar.
+        """
+        with autocast_disabled(preds_S):
+            mask = type(self).mask_fn(preds_T)
+            loss = self._masked_sum(
+                type(self).rows_fn, *self._prepare(preds_S, preds_T), mask,
+                'sum')
+        return self._finish(loss, (preds_S, preds_T))
+
+
 @MODELS.register_module()
-class MLKDClassLoss(_MLKDLoss):
+class MLKDClassLoss(_MLKDGramLoss):
     """MLKD's class-level loss: K x K Gram matrices of the predictions.
 
     ``loss_weight * sum_T sum_k c_k * sum_l (G_T - G_S)[k, l]**2 / K``, with
     ``G = P^T P`` and ``P = softmax(logits / T)`` over the batch, ``c`` the
     class-confidence mask of the teacher. Always on the raw logits (weak
-    view).
-
-    Args:
-        temperatures (Sequence[float]): See :class:`MLKDInstanceLoss`.
-        loss_weight (float): Weight of every term. Defaults to 1.0.
-        official_quirks (bool): Mask as a scalar, as the official code.
-            Defaults to False.
-        teacher_detach (bool): Stop gradients into the teacher logits.
-            Defaults to True.
-        nonfinite (str): ``'raise'`` or ``'propagate'``. Defaults to
-            ``'raise'``.
+    view). Arguments as :class:`_MLKDGramLoss`.
     """
 
-    def __init__(self,
-                 temperatures: Sequence[float] = MLKD_TEMPERATURES,
-                 loss_weight: float = 1.0,
-                 official_quirks: bool = False,
-                 teacher_detach: bool = True,
-                 nonfinite: str = 'raise') -> None:
-        super().__init__(temperatures, loss_weight, official_quirks,
-                         teacher_detach, nonfinite)
-
-    def forward(self, preds_S: torch.Tensor,
-                preds_T: torch.Tensor) -> torch.Tensor:
-        """Compute the weighted class-level loss (weak view logits)."""
-        with _no_autocast(preds_S):
-            mask = class_confidence_mask(preds_T)
-            loss = self._masked_sum(class_gram_rows,
-                                    *self._prepare(preds_S, preds_T), mask,
-                                    'sum')
-        return self._finish(loss, (preds_S, preds_T))
+    rows_fn = staticmethod(class_gram_rows)
+    mask_fn = staticmethod(class_confidence_mask)
 
 
 @MODELS.register_module()
-class MLKDBatchLoss(_MLKDLoss):
+class MLKDBatchLoss(_MLKDGramLoss):
     """MLKD's batch-level loss: B x B Gram matrices of the predictions.
 
     ``loss_weight * sum_T sum_i m_i * sum_j (G_T - G_S)[i, j]**2 / B``, with
     ``G = P P^T`` and ``P = softmax(logits / T)``, ``m`` the
     sample-confidence mask of the teacher. Always on the raw logits (weak
-    view).
-
-    Args:
-        temperatures (Sequence[float]): See :class:`MLKDInstanceLoss`.
-        loss_weight (float): Weight of every term. Defaults to 1.0.
-        official_quirks (bool): Mask as a scalar, as the official code.
-            Defaults to False.
-        teacher_detach (bool): Stop gradients into the teacher logits.
-            Defaults to True.
-        nonfinite (str): ``'raise'`` or ``'propagate'``. Defaults to
-            ``'raise'``.
+    view). Arguments as :class:`_MLKDGramLoss`.
     """
 
-    def __init__(self,
-                 temperatures: Sequence[float] = MLKD_TEMPERATURES,
-                 loss_weight: float = 1.0,
-                 official_quirks: bool = False,
-                 teacher_detach: bool = True,
-                 nonfinite: str = 'raise') -> None:
-        super().__init__(temperatures, loss_weight, official_quirks,
-                         teacher_detach, nonfinite)
-
-    def forward(self, preds_S: torch.Tensor,
-                preds_T: torch.Tensor) -> torch.Tensor:
-        """Compute the weighted batch-level loss (weak view logits)."""
-        with _no_autocast(preds_S):
-            mask = sample_confidence_mask(preds_T)
-            loss = self._masked_sum(batch_gram_rows,
-                                    *self._prepare(preds_S, preds_T), mask,
-                                    'sum')
-        return self._finish(loss, (preds_S, preds_T))
+    rows_fn = staticmethod(batch_gram_rows)
+    mask_fn = staticmethod(sample_confidence_mask)

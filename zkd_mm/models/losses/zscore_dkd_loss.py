@@ -7,7 +7,8 @@ from mmrazor.registry import MODELS
 
 from ..functional.zscore import DEFAULT_EPS, zscore
 from ..functional.zscore_kl_div import check_logit_pair
-from .nonfinite import NONFINITE_POLICIES, check_finite_loss
+from .loss_args import check_loss_args
+from .nonfinite import check_finite_loss
 
 _REDUCTIONS = ('batchmean', 'sum', 'none')
 # Subtracted from the target logit (after /tau) to drop it from the
@@ -81,14 +82,8 @@ class ZScoreDKDLoss(nn.Module):
                  eps: float = DEFAULT_EPS,
                  nonfinite: str = 'raise') -> None:
         super().__init__()
-        if reduction not in _REDUCTIONS:
-            raise ValueError(f'ZScoreDKDLoss: reduction must be one of '
-                             f'{_REDUCTIONS}, got {reduction!r}.')
-        if nonfinite not in NONFINITE_POLICIES:
-            raise ValueError(f'ZScoreDKDLoss: nonfinite must be one of '
-                             f'{NONFINITE_POLICIES}, got {nonfinite!r}.')
-        if tau <= 0:
-            raise ValueError(f'ZScoreDKDLoss: tau must be > 0, got {tau}.')
+        check_loss_args('ZScoreDKDLoss', nonfinite=nonfinite, tau=tau,
+                        eps=eps, reduction=reduction, reductions=_REDUCTIONS)
         self.tau = tau
         self.alpha = alpha
         self.beta = beta

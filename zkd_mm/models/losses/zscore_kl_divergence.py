@@ -7,7 +7,8 @@ from mmrazor.registry import MODELS
 from ..functional.zscore import DEFAULT_EPS
 from ..functional.zscore_kl_div import (REDUCTIONS, check_logit_pair,
                                         weighted_zscore_kl_div)
-from .nonfinite import NONFINITE_POLICIES, check_finite_loss
+from .loss_args import check_loss_args
+from .nonfinite import check_finite_loss
 
 
 @MODELS.register_module()
@@ -54,18 +55,8 @@ class ZScoreKLDivergence(nn.Module):
                  eps: float = DEFAULT_EPS,
                  nonfinite: str = 'raise') -> None:
         super().__init__()
-        if reduction not in REDUCTIONS:
-            raise ValueError(f'ZScoreKLDivergence: reduction must be one of '
-                             f'{REDUCTIONS}, got {reduction!r}.')
-        if nonfinite not in NONFINITE_POLICIES:
-            raise ValueError(f'ZScoreKLDivergence: nonfinite must be one of '
-                             f'{NONFINITE_POLICIES}, got {nonfinite!r}.')
-        if tau <= 0:
-            raise ValueError(f'ZScoreKLDivergence: tau must be > 0, '
-                             f'got {tau}.')
-        if eps < 0:
-            raise ValueError(f'ZScoreKLDivergence: eps must be >= 0, '
-                             f'got {eps}.')
+        check_loss_args('ZScoreKLDivergence', nonfinite=nonfinite, tau=tau,
+                        eps=eps, reduction=reduction, reductions=REDUCTIONS)
         self.tau = tau
         self.loss_weight = loss_weight
         self.reduction = reduction
