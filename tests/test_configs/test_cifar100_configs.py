@@ -5,8 +5,8 @@ Each config is checked against the paper's hyper-parameters (a table copied
 here from the method notes, independent of the generator's), then built by
 mmengine's Runner, trained for one epoch of 2 iterations on tiny data with
 a teacher checkpoint made like the README's, and validated, student and
-teacher. The Runner runs in this process: 86 subprocesses would each spend
-seconds on imports.
+teacher. The Runner runs in this process: 114 subprocesses would each
+spend seconds on imports.
 """
 import importlib.util
 import math
@@ -28,7 +28,8 @@ MV1_CONFIGS = [
     REPO_ROOT / 'configs' / 'kd_r50_mv1_in1k.py',
     REPO_ROOT / 'configs' / 'kd_zscore_r50_mv1_in1k.py'
 ]
-METHODS = ('kd', 'kd-zscore', 'dkd', 'dkd-zscore', 'ctkd', 'ctkd-zscore')
+METHODS = ('kd', 'kd-zscore', 'dkd', 'dkd-zscore', 'ctkd', 'ctkd-zscore',
+           'mlkd', 'mlkd-zscore')
 # Config name field -> mdistiller name (the others are equal).
 ARCH_OF_TOKEN = {
     'wrn-40-2': 'wrn_40_2',
@@ -67,6 +68,39 @@ PAPER_HPARAMS = {
 # the paper reports) and 9 with it (-a 9, the paper's CTKD script).
 CTKD_KD_WEIGHT = {'ctkd': 0.9, 'ctkd-zscore': 9.0}
 
+# Method notes §3.1 and §3.2, MLKD: (tau, w) of MLKD + Z-score from the
+# paper's MLKD log names (train.py's defaults 2, 9 where there is no log:
+# R56 -> R20, W40-2 -> MN-V2); lr and epochs of the MLKD YAMLs (0.025; 0.01
+# for vgg13 -> vgg8, vgg13/R50 -> MV2 and ShuffleNet students; 0.005 for
+# wrn40-2 -> MV2; 480 epochs, 960 for ShuffleNet students).
+# (teacher, student): (tau, w, lr, epochs)
+MLKD_HPARAMS = {
+    ('resnet32x4', 'resnet8x4'): (2, 9, 0.025, 480),
+    ('vgg13', 'vgg8'): (2, 6, 0.01, 480),
+    ('wrn_40_2', 'wrn_40_1'): (2, 9, 0.025, 480),
+    ('wrn_40_2', 'wrn_16_2'): (2, 9, 0.025, 480),
+    ('resnet56', 'resnet20'): (2, 9, 0.025, 480),
+    ('resnet110', 'resnet32'): (2, 9, 0.025, 480),
+    ('resnet110', 'resnet20'): (2, 9, 0.025, 480),
+    ('resnet32x4', 'ShuffleV2'): (2, 6, 0.01, 960),
+    ('resnet32x4', 'wrn_16_2'): (2, 9, 0.025, 480),
+    ('resnet32x4', 'wrn_40_2'): (2, 9, 0.025, 480),
+    ('wrn_40_2', 'resnet8x4'): (2, 9, 0.025, 480),
+    ('wrn_40_2', 'MobileNetV2'): (2, 9, 0.005, 480),
+    ('vgg13', 'MobileNetV2'): (2, 6, 0.01, 480),
+    ('ResNet50', 'MobileNetV2'): (2, 9, 0.01, 480),
+}
+# Vanilla MLKD (MLKD's own defaults): base tau 4, KD weight 0.9. Both
+# variants sum every level over (tau, 3, 5, 2, 6).
+MLKD_VANILLA = (4.0, 0.9)
+MLKD_LOSSES = {
+    'loss_instance': 'MLKDInstanceLoss',
+    'loss_class': 'MLKDClassLoss',
+    'loss_batch': 'MLKDBatchLoss'
+}
+CIFAR_MEAN = [129.304, 124.070, 112.434]
+CIFAR_STD = [68.170, 65.392, 70.418]
+
 
 def parse_name(config) -> tuple:
     """``(method, teacher, student)`` of ``{method}_{t}_{s}_cifar100.py``."""
@@ -96,7 +130,8 @@ def test_every_pair_has_every_method():
     expected = {(method, teacher, student)
                 for teacher, student in PAPER_HPARAMS for method in METHODS}
     assert found == expected
-    assert len(CIFAR_CONFIGS) == 84
+    assert set(MLKD_HPARAMS) == set(PAPER_HPARAMS)
+    assert len(CIFAR_CONFIGS) == 112
 
 
 def _check_classifier(model, arch_name: str, ce_weight: float) -> None:
@@ -110,6 +145,71 @@ def _check_classifier(model, arch_name: str, ce_weight: float) -> None:
     assert model.head.loss.loss_weight == ce_weight
 
 
+def _view(from_student: bool, idx: int) -> dict:
+    return dict(from_student=from_student, recorder='fc', record_idx=idx)
+
+
+def _check_mlkd(cfg, method: str, teacher: str, student: str) -> None:
+    """MLKD's two views, algorithm, losses and schedule."""
+    tau, w, lr, epochs = MLKD_HPARAMS[teacher, student]
+    if method == 'mlkd':
+        tau, w = MLKD_VANILLA
+    assert cfg.train_cfg.max_epochs == epochs
+    assert cfg.optim_wrapper.optimizer.lr == lr
+
+    # Weak view: crop and flip; strong view: the same, then RandAugment (2
+    # ops) and Cutout; one image each.
+    pipeline = cfg.train_dataloader.dataset.pipeline
+    assert [t.type for t in pipeline] == ['MultiView', 'PackInputs']
+    assert list(pipeline[0].num_views) == [1, 1]
+    weak, strong = pipeline[0].transforms
+    assert [t.type for t in weak] == ['RandomCrop', 'RandomFlip']
+    assert [t.type for t in strong] == [
+        'RandomCrop', 'RandomFlip', 'RandAugment', 'RandAugment'
+    ]
+    for view in (weak, strong):
+        assert (view[0].crop_size, view[0].padding) == (32, 4)
+        assert (view[1].prob, view[1].direction) == (0.5, 'horizontal')
+    assert strong[2].num_policies == 2
+    assert len(strong[2].policies) == 14
+    assert strong[3].num_policies == 1
+    assert [p.type for p in strong[3].policies] == ['Cutout']
+    assert tuple(strong[3].policies[0].magnitude_range) == (0, 16)
+
+    preprocessor = cfg.model.data_preprocessor
+    assert preprocessor.type == 'MultiViewDataPreprocessor'
+    assert preprocessor.num_views == 2
+    inner = preprocessor.preprocessor
+    assert inner.type == 'ImgDataPreprocessor'
+    assert (inner.mean, inner.std) == (CIFAR_MEAN, CIFAR_STD)
+    assert not inner.bgr_to_rgb
+    assert cfg.model.type == 'MultiViewSingleTeacherDistill'
+    assert tuple(cfg.model.view_names) == ('weak', 'strong')
+
+    distiller = cfg.model.distiller
+    losses = distiller.distill_losses
+    assert {name: loss.type
+            for name, loss in losses.items()} == MLKD_LOSSES
+    for loss in losses.values():
+        assert tuple(loss.temperatures) == (tau, 3.0, 5.0, 2.0, 6.0)
+        assert loss.loss_weight == w
+        # The per-sample masks, not the official code's scalar ones.
+        assert not loss.get('official_quirks', False)
+    assert losses.loss_instance.standardize == (method == 'mlkd-zscore')
+    for side in ('student_recorders', 'teacher_recorders'):
+        assert distiller[side].to_dict() == dict(
+            fc=dict(type='ModuleOutputs', source='head.fc'))
+    mappings = distiller.loss_forward_mappings.to_dict()
+    assert mappings == dict(
+        loss_instance=dict(
+            preds_S_weak=_view(True, 0),
+            preds_T_weak=_view(False, 0),
+            preds_S_strong=_view(True, 1),
+            preds_T_strong=_view(False, 1)),
+        loss_class=dict(preds_S=_view(True, 0), preds_T=_view(False, 0)),
+        loss_batch=dict(preds_S=_view(True, 0), preds_T=_view(False, 0)))
+
+
 @pytest.mark.parametrize('config', CIFAR_CONFIGS, ids=lambda p: p.stem)
 def test_hyperparameters_follow_the_paper(config):
     method, teacher, student = parse_name(config)
@@ -121,37 +221,45 @@ def test_hyperparameters_follow_the_paper(config):
     assert cfg.custom_imports.imports == ['zkd_mm']
     assert not cfg.custom_imports.allow_failed_imports
     assert cfg.train_dataloader.batch_size == 64
-    assert cfg.train_cfg.max_epochs == 240
     assert cfg.param_scheduler.milestones == [150, 180, 210]
     assert cfg.param_scheduler.gamma == 0.1
     optimizer = cfg.optim_wrapper.optimizer
-    assert (optimizer.type, optimizer.lr, optimizer.momentum,
-            optimizer.weight_decay) == ('SGD', lr, 0.9, 5e-4)
+    assert (optimizer.type, optimizer.momentum,
+            optimizer.weight_decay) == ('SGD', 0.9, 5e-4)
     dataset = cfg.train_dataloader.dataset
     assert (dataset.type, dataset.data_root) == ('CIFAR100', 'data/cifar100')
-    assert [t.type for t in dataset.pipeline
-            ] == ['RandomCrop', 'RandomFlip', 'PackInputs']
-    assert dataset.pipeline[0].padding == 4
     assert cfg.val_dataloader.dataset.split == 'test'
-    preprocessor = cfg.model.data_preprocessor
-    assert preprocessor.mean == [129.304, 124.070, 112.434]
-    assert preprocessor.std == [68.170, 65.392, 70.418]
-    assert not preprocessor.bgr_to_rgb
+    assert [t.type for t in cfg.val_dataloader.dataset.pipeline
+            ] == ['PackInputs']
     assert cfg.val_cfg.type == 'mmrazor.SingleTeacherDistillValLoop'
 
     # Models and teacher.
-    assert cfg.model.type == 'CheckedSingleTeacherDistill'
     assert cfg.model.teacher_ckpt == (
         f'checkpoints/cifar100_teachers/{teacher}.pth')
     ce = 1.0 if method.startswith('dkd') else 0.1
     _check_classifier(cfg.model.architecture, student, ce)
     _check_classifier(cfg.model.teacher, teacher, 1.0)
+    hooks = [hook.type for hook in cfg.get('custom_hooks', [])]
+    if method.startswith('mlkd'):
+        _check_mlkd(cfg, method, teacher, student)
+        assert hooks == []
+        return
+
+    assert cfg.train_cfg.max_epochs == 240
+    assert optimizer.lr == lr
+    assert [t.type for t in dataset.pipeline
+            ] == ['RandomCrop', 'RandomFlip', 'PackInputs']
+    assert dataset.pipeline[0].padding == 4
+    preprocessor = cfg.model.data_preprocessor
+    assert preprocessor.mean == CIFAR_MEAN
+    assert preprocessor.std == CIFAR_STD
+    assert not preprocessor.bgr_to_rgb
+    assert cfg.model.type == 'CheckedSingleTeacherDistill'
 
     # The distillation loss.
     losses = cfg.model.distiller.distill_losses
     assert len(losses) == 1
     loss = next(iter(losses.values()))
-    hooks = [hook.type for hook in cfg.get('custom_hooks', [])]
     if method == 'kd':
         assert (loss.type, loss.tau, loss.loss_weight) == (
             'KLDivergence', 4.0, 0.9)
@@ -192,7 +300,11 @@ def _assert_teacher_loaded_and_frozen(runner, teacher_ckpt) -> None:
     assert not any(p.requires_grad for p in teacher.parameters())
 
 
-def _assert_trained_and_validated(runner, metrics) -> None:
+def _assert_trained_and_validated(runner,
+                                  metrics,
+                                  logged=('train/student.loss', )) -> None:
+    """One epoch of 2 iterations, one validation; finite ``logged`` losses.
+    """
     assert runner.iter == 2 and runner.epoch == 1
     assert len(metrics.metrics) == 1
     val = metrics.metrics[0]
@@ -202,7 +314,8 @@ def _assert_trained_and_validated(runner, metrics) -> None:
     scalars = runner.message_hub.log_scalars
     distill = [key for key in scalars if key.startswith('train/distill.')]
     assert distill, list(scalars)
-    for key in distill + ['train/loss', 'train/student.loss']:
+    for key in distill + ['train/loss', *logged]:
+        assert key in scalars, (key, list(scalars))
         assert math.isfinite(scalars[key].current()), key
 
 
@@ -215,6 +328,17 @@ def test_cifar100_config_trains_and_validates(config, tiny_cifar100,
     cfg = shrink(
         Config.fromfile(str(config)), tiny_cifar100, tmp_path, teacher_ckpt)
     runner, metrics = train_one_epoch(cfg)
+    if method.startswith('mlkd'):
+        # CE on each view, and the three levels, each logged on its own.
+        logged = ['train/student.weak.loss', 'train/student.strong.loss']
+        logged += [f'train/distill.{name}' for name in MLKD_LOSSES]
+        _assert_trained_and_validated(runner, metrics, logged)
+        _assert_teacher_loaded_and_frozen(runner, teacher_ckpt)
+        built = runner.model.distiller.distill_losses
+        for name, loss in cfg.model.distiller.distill_losses.items():
+            assert type(built[name]).__name__ == loss.type
+            assert built[name].loss_weight == loss.loss_weight
+        return
     _assert_trained_and_validated(runner, metrics)
     _assert_teacher_loaded_and_frozen(runner, teacher_ckpt)
     loss = next(iter(runner.model.distiller.distill_losses.values()))

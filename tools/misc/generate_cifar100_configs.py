@@ -1,11 +1,11 @@
 # Copyright (c) zkd_mm contributors. All rights reserved.
-"""Write configs/cifar100/: 84 configs, README.md and metafile.yml.
+"""Write configs/cifar100/: 112 configs, README.md and metafile.yml.
 
 One table (:data:`PAIRS`) holds, for each of the paper's 14 CIFAR-100
 teacher/student pairs, the per-pair hyper-parameters and the paper's
-numbers. Each pair gets six configs (vanilla KD, KD + Z-score, vanilla DKD,
-DKD + Z-score, KD + CTKD, KD + CTKD + Z-score), named
-``{method}_{teacher}_{student}_cifar100.py``::
+numbers. Each pair gets eight configs (vanilla KD, KD + Z-score, vanilla
+DKD, DKD + Z-score, KD + CTKD, KD + CTKD + Z-score, vanilla MLKD, MLKD +
+Z-score), named ``{method}_{teacher}_{student}_cifar100.py``::
 
     python tools/misc/generate_cifar100_configs.py          # write
     python tools/misc/generate_cifar100_configs.py --check  # compare only
@@ -63,6 +63,24 @@ MODELS = {
 SMALL_LR_STUDENTS = ('MobileNetV2', 'ShuffleV1', 'ShuffleV2')
 
 
+class MLKDPair(NamedTuple):
+    """A pair's MLKD settings (Jin et al., CVPR 2023) and paper numbers.
+
+    ``zscore`` is (base tau, KD weight) of MLKD + Z-score, from the names
+    of the paper's MLKD logs, and ``zscore_source`` says where it comes
+    from. ``lr`` and ``epochs`` are ``SOLVER.LR`` and ``SOLVER.EPOCHS`` of
+    the pair's MLKD YAML in the paper's repository (the lr steps stay at
+    150/180/210). ``paper`` holds the paper's top-1 (%) of MLKD and of
+    MLKD + Z-score.
+    """
+
+    zscore: Tuple[float, float]
+    zscore_source: str
+    lr: float
+    epochs: int
+    paper: Tuple[float, float]
+
+
 class Pair(NamedTuple):
     """One teacher/student pair: hyper-parameters and the paper's numbers.
 
@@ -73,7 +91,8 @@ class Pair(NamedTuple):
     default 8.0 where that YAML is missing. ``paper`` holds the paper's
     top-1 (%) of the teacher, the student alone, KD, KD + Z-score, DKD,
     DKD + Z-score, KD + CTKD and KD + CTKD + Z-score (Table 2 for
-    same-architecture pairs, Table 1 otherwise).
+    same-architecture pairs, Table 1 otherwise). ``mlkd`` holds the MLKD
+    settings.
     """
 
     teacher: str
@@ -84,42 +103,60 @@ class Pair(NamedTuple):
     dkd_beta: float
     dkd_beta_source: str
     paper: Tuple[float, float, float, float, float, float, float, float]
+    mlkd: MLKDPair
 
 
 _YAML = "the pair's DKD YAML in the paper's repository"
 _DEFAULT = ("mdistiller's default; the paper's repository has no DKD YAML "
             'for this pair')
+_LOG = "the pair's values in the names of the paper's MLKD logs"
+_NO_LOG = ("train.py's defaults --base-temp 2 and --kd-weight 9 in the "
+           "paper's repository, which has no MLKD log for this pair")
 PAIRS: List[Pair] = [
     # Table 2: same architecture style.
     Pair('resnet32x4', 'resnet8x4', 2, (2, 9), (2, 9, 8), 8, _YAML,
-         (79.42, 72.50, 73.33, 76.62, 76.32, 77.01, 73.39, 76.67)),
+         (79.42, 72.50, 73.33, 76.62, 76.32, 77.01, 73.39, 76.67),
+         MLKDPair((2, 9), _LOG, 0.025, 480, (77.08, 78.28))),
     Pair('vgg13', 'vgg8', 2, (3, 9), (2, 15, 2), 6, _YAML,
-         (74.64, 70.36, 72.98, 74.36, 74.68, 74.81, 73.52, 74.47)),
+         (74.64, 70.36, 72.98, 74.36, 74.68, 74.81, 73.52, 74.47),
+         MLKDPair((2, 6), _LOG, 0.01, 480, (75.18, 75.22))),
     Pair('wrn_40_2', 'wrn_40_1', 2, (2, 9), (2, 12, 2), 6, _YAML,
-         (75.61, 71.98, 73.54, 74.37, 74.81, 74.89, 73.93, 74.58)),
+         (75.61, 71.98, 73.54, 74.37, 74.81, 74.89, 73.93, 74.58),
+         MLKDPair((2, 9), _LOG, 0.025, 480, (75.35, 75.56))),
     Pair('wrn_40_2', 'wrn_16_2', 2, (2, 9), (2, 12, 2), 6, _YAML,
-         (75.61, 73.26, 74.92, 76.11, 76.24, 76.39, 75.45, 76.08)),
+         (75.61, 73.26, 74.92, 76.11, 76.24, 76.39, 75.45, 76.08),
+         MLKDPair((2, 9), _LOG, 0.025, 480, (76.63, 76.95))),
     Pair('resnet56', 'resnet20', 2, (2, 9), (3, 18, 2), 2, _YAML,
-         (72.34, 69.06, 70.66, 71.43, 71.97, 72.32, 71.19, 71.34)),
+         (72.34, 69.06, 70.66, 71.43, 71.97, 72.32, 71.19, 71.34),
+         MLKDPair((2, 9), _NO_LOG, 0.025, 480, (72.19, 72.33))),
     Pair('resnet110', 'resnet32', 2, (2, 9), (2, 15, 2), 2, _YAML,
-         (74.31, 71.14, 73.08, 74.17, 74.11, 74.29, 73.52, 74.01)),
+         (74.31, 71.14, 73.08, 74.17, 74.11, 74.29, 73.52, 74.01),
+         MLKDPair((2, 9), _LOG, 0.025, 480, (74.11, 74.32))),
     Pair('resnet110', 'resnet20', 2, (4, 12), (2, 15, 2), 8, _DEFAULT,
-         (74.31, 69.06, 70.67, 71.48, 71.06, 71.85, 70.99, 71.39)),
+         (74.31, 69.06, 70.67, 71.48, 71.06, 71.85, 70.99, 71.39),
+         MLKDPair((2, 9), _LOG, 0.025, 480, (71.89, 72.27))),
     # Table 1: different architectures.
     Pair('resnet32x4', 'ShuffleV2', 1, (2, 9), (2, 9, 8), 8, _YAML,
-         (79.42, 71.82, 74.45, 75.56, 77.07, 77.37, 75.37, 76.18)),
+         (79.42, 71.82, 74.45, 75.56, 77.07, 77.37, 75.37, 76.18),
+         MLKDPair((2, 6), _LOG, 0.01, 960, (78.44, 78.76))),
     Pair('resnet32x4', 'wrn_16_2', 1, (3, 9), (2, 9, 2), 8, _DEFAULT,
-         (79.42, 73.26, 74.90, 75.26, 75.70, 76.19, 74.57, 75.16)),
+         (79.42, 73.26, 74.90, 75.26, 75.70, 76.19, 74.57, 75.16),
+         MLKDPair((2, 9), _LOG, 0.025, 480, (76.52, 77.53))),
     Pair('resnet32x4', 'wrn_40_2', 1, (3, 9), (2, 9, 8), 8, _DEFAULT,
-         (79.42, 75.61, 77.70, 77.92, 78.46, 78.95, 77.66, 77.99)),
+         (79.42, 75.61, 77.70, 77.92, 78.46, 78.95, 77.66, 77.99),
+         MLKDPair((2, 9), _LOG, 0.025, 480, (79.26, 79.66))),
     Pair('wrn_40_2', 'resnet8x4', 1, (2, 9), (2, 18, 2), 8, _DEFAULT,
-         (75.61, 72.50, 73.97, 77.11, 75.56, 76.75, 74.61, 77.03)),
+         (75.61, 72.50, 73.97, 77.11, 75.56, 76.75, 74.61, 77.03),
+         MLKDPair((2, 9), _LOG, 0.025, 480, (77.33, 77.68))),
     Pair('wrn_40_2', 'MobileNetV2', 1, (3, 9), (2, 15, 2), 8, _DEFAULT,
-         (75.61, 64.60, 68.36, 69.23, 69.28, 70.01, 68.34, 69.53)),
+         (75.61, 64.60, 68.36, 69.23, 69.28, 70.01, 68.34, 69.53),
+         MLKDPair((2, 9), _NO_LOG, 0.005, 480, (70.78, 71.61))),
     Pair('vgg13', 'MobileNetV2', 1, (3, 9), (3, 9, 2), 6, _YAML,
-         (74.64, 64.60, 67.37, 68.61, 69.71, 69.98, 68.50, 68.98)),
+         (74.64, 64.60, 67.37, 68.61, 69.71, 69.98, 68.50, 68.98),
+         MLKDPair((2, 6), _LOG, 0.01, 480, (70.57, 70.94))),
     Pair('ResNet50', 'MobileNetV2', 1, (3, 1), (2, 15, 2), 8, _YAML,
-         (79.34, 64.60, 67.35, 69.02, 70.35, 70.45, 68.67, 69.36)),
+         (79.34, 64.60, 67.35, 69.02, 70.35, 70.45, 68.67, 69.36),
+         MLKDPair((2, 9), _LOG, 0.01, 480, (71.04, 71.19))),
 ]
 
 # The vanilla baselines of the paper are the DKD paper's settings.
@@ -134,8 +171,15 @@ DKD_WARMUP_EPOCHS = 20
 # paper's repository (CE 0.1, KD weight 9).
 CTKD_WEIGHT, CTKD_ZSCORE_WEIGHT, CTKD_CE = 0.9, 9.0, 0.1
 CTKD_T_START, CTKD_T_END, CTKD_DECAY_LOOPS = 1.0, 20.0, 10
+# MLKD (Jin et al., CVPR 2023) sums each level over five temperatures: the
+# base tau, then these four. The vanilla baseline uses the defaults of
+# MLKD's code (tau 4, KD weight 0.9); CE 0.1 on each view for both.
+MLKD_TAU, MLKD_WEIGHT, MLKD_CE = 4.0, 0.9, 0.1
+MLKD_EXTRA_TEMPERATURES = (3.0, 5.0, 2.0, 6.0)
+DEFAULT_EPOCHS = 240
 
-METHODS = ('kd', 'kd-zscore', 'dkd', 'dkd-zscore', 'ctkd', 'ctkd-zscore')
+METHODS = ('kd', 'kd-zscore', 'dkd', 'dkd-zscore', 'ctkd', 'ctkd-zscore',
+           'mlkd', 'mlkd-zscore')
 METHOD_LABELS = {
     'kd': 'KD',
     'kd-zscore': 'KD + Z-score',
@@ -143,6 +187,8 @@ METHOD_LABELS = {
     'dkd-zscore': 'DKD + Z-score',
     'ctkd': 'KD + CTKD',
     'ctkd-zscore': 'KD + CTKD + Z-score',
+    'mlkd': 'MLKD',
+    'mlkd-zscore': 'MLKD + Z-score',
 }
 PAPER_INDEX = {
     'kd': 2,
@@ -168,6 +214,24 @@ def config_name(method: str, pair: Pair) -> str:
 def student_lr(pair: Pair) -> float:
     """0.01 for MobileNet/ShuffleNet students, 0.05 otherwise."""
     return 0.01 if pair.student in SMALL_LR_STUDENTS else 0.05
+
+
+def learning_rate(method: str, pair: Pair) -> float:
+    """The lr of ``method`` for ``pair``: MLKD's YAML, else mdistiller's."""
+    return pair.mlkd.lr if method.startswith('mlkd') else student_lr(pair)
+
+
+def max_epochs(method: str, pair: Pair) -> int:
+    """480 or 960 epochs for MLKD (its YAML), 240 for the others."""
+    return (pair.mlkd.epochs
+            if method.startswith('mlkd') else DEFAULT_EPOCHS)
+
+
+def paper_top1(method: str, pair: Pair) -> float:
+    """The paper's top-1 (%) of ``method`` for ``pair``."""
+    if method.startswith('mlkd'):
+        return pair.mlkd.paper[method == 'mlkd-zscore']
+    return pair.paper[PAPER_INDEX[method]]
 
 
 def _num(value: float) -> str:
@@ -275,6 +339,74 @@ custom_hooks = [
 ]
 """
 
+_MLKD_VIEW = """dict(
+                    from_student={student}, recorder='fc', record_idx={idx})"""
+# The --cfg-options that turn on official_quirks, as config comment lines.
+_MLKD_QUIRKS = ['    #   --cfg-options \\'] + [
+    f'    #   model.distiller.distill_losses.{loss}.official_quirks=True{end}'
+    for loss, end in (('loss_instance', ' \\'), ('loss_class', ' \\'),
+                      ('loss_batch', ''))
+]
+_MLKD_DISTILLER = """    distiller=dict(
+        type='ConfigurableDistiller',
+        student_recorders={fc},
+        teacher_recorders={fc},
+        distill_losses=dict(
+            loss_instance=dict(
+                type='MLKDInstanceLoss',
+                temperatures={temperatures},
+                standardize={standardize},
+                loss_weight={weight}),
+            loss_class=dict(
+                type='MLKDClassLoss',
+                temperatures={temperatures},
+                loss_weight={weight}),
+            loss_batch=dict(
+                type='MLKDBatchLoss',
+                temperatures={temperatures},
+                loss_weight={weight})),
+        loss_forward_mappings=dict(
+            loss_instance=dict(
+                preds_S_weak={s_weak},
+                preds_T_weak={t_weak},
+                preds_S_strong={s_strong},
+                preds_T_strong={t_strong}),
+            loss_class=dict(
+                preds_S={s_weak},
+                preds_T={t_weak}),
+            loss_batch=dict(
+                preds_S={s_weak},
+                preds_T={t_weak}))))
+"""
+
+
+def _mlkd_distiller(s: Dict[str, Any]) -> str:
+    """MLKD's distiller, after a comment on the views, Z-score and masks."""
+    if s['standardize']:
+        zscore = ('Z-score standardizes the instance-level terms only; the '
+                  'class- and batch-level terms use the raw logits.')
+    else:
+        zscore = ('No Z-score (mlkd-zscore applies it to the '
+                  'instance-level terms only).')
+    comment = _wrap(
+        'The recorders keep one output per view: record_idx 0 is the weak '
+        f'view, 1 the strong one. {zscore} The teacher-confidence masks '
+        'weight each sample (each class at the class level). For the '
+        "official code's scalar masks (and its weak-view terms at T 2 and "
+        '6 in the strong-view instance sum), set official_quirks=True on '
+        'the three losses:', indent=4)
+    views = {
+        f'{side}_{view}': _MLKD_VIEW.format(student=side == 's', idx=idx)
+        for side in 'st' for idx, view in enumerate(('weak', 'strong'))
+    }
+    return ('\n'.join(comment + _MLKD_QUIRKS) + '\n' +
+            _MLKD_DISTILLER.format(
+                fc=_FC,
+                temperatures=repr(s['temperatures']),
+                standardize=s['standardize'],
+                weight=_num(s['weight']),
+                **views))
+
 
 def method_settings(method: str, pair: Pair) -> Dict[str, Any]:
     """Loss type and hyper-parameters of one method for one pair."""
@@ -289,6 +421,13 @@ def method_settings(method: str, pair: Pair) -> Dict[str, Any]:
         return dict(loss='ZScoreDKDLoss', tau=DKD_TAU, alpha=DKD_ALPHA,
                     beta=pair.dkd_beta, weight=1.0, ce=DKD_CE,
                     standardize=False)
+    if method.startswith('mlkd'):
+        standardize = method == 'mlkd-zscore'
+        tau, weight = (pair.mlkd.zscore if standardize else
+                       (MLKD_TAU, MLKD_WEIGHT))
+        return dict(loss='MLKD', standardize=standardize, tau=tau,
+                    weight=weight, ce=MLKD_CE,
+                    temperatures=(float(tau), ) + MLKD_EXTRA_TEMPERATURES)
     if method.startswith('ctkd'):
         standardize = method == 'ctkd-zscore'
         return dict(loss='CTKDLoss', standardize=standardize,
@@ -300,20 +439,22 @@ def method_settings(method: str, pair: Pair) -> Dict[str, Any]:
                 weight=weight, ce=DKD_CE, standardize=True)
 
 
-def _wrap(text: str) -> List[str]:
+def _wrap(text: str, indent: int = 0) -> List[str]:
     """``text`` as ``# ...`` comment lines of at most LINE_WIDTH."""
-    lines, line = [], '#'
+    start = ' ' * indent + '#'
+    lines, line = [], start
     for word in text.split():
         if len(line) + 1 + len(word) > LINE_WIDTH:
             lines.append(line)
-            line = '#'
+            line = start
         line += ' ' + word
     return lines + [line]
 
 
 def _header(method: str, pair: Pair, s: Dict[str, Any]) -> str:
     teacher, student = MODELS[pair.teacher], MODELS[pair.student]
-    paper = pair.paper[PAPER_INDEX[method]]
+    paper = paper_top1(method, pair)
+    temperatures = ', '.join(f'{t:g}' for t in s.get('temperatures', ()))
     if method == 'kd':
         what = (f'Vanilla KD baseline (the DKD paper\'s setting): '
                 f'KLDivergence tau {s["tau"]:g}, KD weight {s["weight"]:g}')
@@ -334,6 +475,15 @@ def _header(method: str, pair: Pair, s: Dict[str, Any]) -> str:
                 f'weight {s["weight"]:g} ({source}), learnable T in '
                 f'({s["t_start"]:g}, {s["t_start"] + s["t_end"]:g}), '
                 f'gradient reversal 0 -> -1 over {s["loops"]} epochs')
+    elif method == 'mlkd':
+        what = ('Vanilla MLKD baseline (Jin et al., CVPR 2023, with its '
+                'code\'s defaults; no standardization): temperatures '
+                f'({temperatures}), KD weight {s["weight"]:g} on every term')
+    elif method == 'mlkd-zscore':
+        what = ('MLKD (Jin et al., CVPR 2023), instance level Z-scored: '
+                f'temperatures ({temperatures}), i.e. base tau '
+                f'{s["tau"]:g}, KD weight {s["weight"]:g} on every term '
+                f'({pair.mlkd.zscore_source})')
     else:
         what = (f'ZScoreDKDLoss tau {s["tau"]:g}, alpha {s["alpha"]:g}, '
                 f'beta {s["beta"]:g}, loss_weight {s["weight"]:g}, i.e. the '
@@ -345,8 +495,15 @@ def _header(method: str, pair: Pair, s: Dict[str, Any]) -> str:
     lines = _wrap(f'{METHOD_LABELS[method]}, CIFAR-100, {teacher.label} -> '
                   f'{student.label} (mdistiller: {pair.teacher} -> '
                   f'{pair.student}).')
-    lines += _wrap(f'{what}; student CE {s["ce"]:g}, lr '
-                   f'{student_lr(pair):g}.')
+    if method.startswith('mlkd'):
+        what += (f'; student CE {s["ce"]:g} on each view, lr '
+                 f'{learning_rate(method, pair):g} and '
+                 f'{max_epochs(method, pair)} epochs (the pair\'s MLKD YAML '
+                 'in the paper\'s repository).')
+    else:
+        what += (f'; student CE {s["ce"]:g}, lr '
+                 f'{learning_rate(method, pair):g}.')
+    lines += _wrap(what)
     lines += _wrap(f'Paper (Table {pair.table}): top-1 {paper:.2f}, the '
                    'paper\'s number; not measured here.')
     lines += _wrap('Generated by tools/misc/generate_cifar100_configs.py '
@@ -358,7 +515,9 @@ def render_config(method: str, pair: Pair) -> str:
     """The text of one config file."""
     s = method_settings(method, pair)
     teacher, student = MODELS[pair.teacher], MODELS[pair.student]
-    if method.startswith('ctkd'):
+    if method.startswith('mlkd'):
+        distiller = _mlkd_distiller(s)
+    elif method.startswith('ctkd'):
         distiller = _CTKD_DISTILLER.format(
             fc=_FC,
             standardize=s['standardize'],
@@ -383,8 +542,11 @@ def render_config(method: str, pair: Pair) -> str:
             weight=_num(s['weight']),
             standardize=s['standardize'],
             warmup=DKD_WARMUP_EPOCHS)
+    base = 'mlkd' if method.startswith('mlkd') else 'distill'
+    schedule = (f'train_cfg = dict(max_epochs={max_epochs(method, pair)})\n'
+                if method.startswith('mlkd') else '')
     return (_header(method, pair, s) +
-            "_base_ = ['../_base_/distill_cifar100.py']\n\n"
+            f"_base_ = ['../_base_/{base}_cifar100.py']\n\n"
             f"# Converted from mdistiller's cifar_teachers.tar "
             f'({pair.teacher}_vanilla),\n'
             '# see configs/cifar100/README.md.\n'
@@ -393,8 +555,8 @@ def render_config(method: str, pair: Pair) -> str:
             _classifier('architecture', student, s['ce']) +
             _classifier('teacher', teacher, 1.0) +
             '    teacher_ckpt=teacher_ckpt,\n' + distiller + '\n'
-            f"optim_wrapper = dict(optimizer=dict(lr={_num(student_lr(pair))}"
-            '))\n')
+            'optim_wrapper = dict(optimizer=dict('
+            f'lr={_num(learning_rate(method, pair))}))\n' + schedule)
 
 
 def _paper_cell(value: float) -> str:
@@ -411,7 +573,7 @@ def render_readme() -> str:
             rows.append(
                 f'| {teacher.label} | {student.label} | '
                 f'{METHOD_LABELS[method]} | '
-                f'{_paper_cell(pair.paper[PAPER_INDEX[method]])} | – | '
+                f'{_paper_cell(paper_top1(method, pair))} | – | '
                 f'[config](./{name}.py) | '
                 f'[{pair.teacher}](#teachers) |')
     hparams = []
@@ -424,6 +586,14 @@ def render_readme() -> str:
             f'{tau:g} | {w:g} | {beta:g} | {pair.dkd_beta:g} | '
             f'{student_lr(pair):g} | {pair.paper[0]:.2f} / '
             f'{pair.paper[1]:.2f} |')
+    mlkd_hparams = [
+        f'| {MODELS[pair.teacher].label} → {MODELS[pair.student].label} | '
+        f'{pair.mlkd.zscore[0]:g} | {pair.mlkd.zscore[1]:g} | '
+        f'{pair.mlkd.lr:g} | {pair.mlkd.epochs} |' for pair in PAIRS
+    ]
+    no_log = ' and '.join(
+        f'{MODELS[pair.teacher].label} → {MODELS[pair.student].label}'
+        for pair in PAIRS if pair.mlkd.zscore_source == _NO_LOG)
     teachers = sorted({pair.teacher for pair in PAIRS}, key=str.lower)
     convert = '\n'.join(
         'python tools/model_converters/convert_mdistiller_teacher.py \\\n'
@@ -431,6 +601,11 @@ def render_readme() -> str:
         f'    {TEACHER_CKPT.format(arch)} --arch {arch}' for arch in teachers)
     return _README.format(
         rows='\n'.join(rows), hparams='\n'.join(hparams), convert=convert,
+        mlkd_hparams='\n'.join(mlkd_hparams), mlkd_no_log=no_log,
+        mlkd_tau=f'{MLKD_TAU:g}', mlkd_weight=f'{MLKD_WEIGHT:g}',
+        mlkd_ce=f'{MLKD_CE:g}',
+        mlkd_temperatures=', '.join(
+            f'{t:g}' for t in MLKD_EXTRA_TEMPERATURES),
         kd_tau=f'{KD_TAU:g}', kd_weight=f'{KD_WEIGHT:g}', kd_ce=f'{KD_CE:g}',
         dkd_tau=f'{DKD_TAU:g}', dkd_ce=f'{DKD_CE:g}',
         warmup=DKD_WARMUP_EPOCHS, paper_title=PAPER_TITLE, paper_url=PAPER_URL,
@@ -438,8 +613,8 @@ def render_readme() -> str:
         ctkd_loops=CTKD_DECAY_LOOPS, ctkd_weight=f'{CTKD_WEIGHT:g}',
         ctkd_zscore_weight=f'{CTKD_ZSCORE_WEIGHT:g}', ctkd_ce=f'{CTKD_CE:g}',
         hparams_header=('| Pair | KD+Z tau | KD+Z w | DKD+Z tau | DKD+Z w | '
-                        'DKD+Z BETA | DKD BETA | lr | Teacher / student '
-                        'alone, top-1 (paper) |'),
+                        'DKD+Z BETA | DKD BETA | lr (not MLKD) | Teacher / '
+                        'student alone, top-1 (paper) |'),
         table_header=('| Teacher | Student | Method | Top-1 (paper) | '
                       'Top-1 (ours) | Config | Teacher checkpoint |'),
         example=(OUT_DIR / 'kd-zscore_resnet32x4_resnet8x4_cifar100.py'
@@ -463,7 +638,7 @@ logits (Z-score: subtract the mean, divide by the standard deviation),
 teacher and student separately, before the temperature softmax, so that
 only the relations between the teacher's logits are transferred. Here:
 the 14 CIFAR-100 teacher/student pairs of the paper's Tables 1 and 2, each
-with KD, DKD and KD + CTKD, with and without Z-score.
+with KD, DKD, KD + CTKD and MLKD, with and without Z-score.
 
 ## Results and models
 
@@ -511,6 +686,27 @@ separated by `_`, words inside a field joined by `-`.
   {ctkd_ce}, as in the CTKD script of the paper's repository. That
   repository's `--logit_stand` flag is inverted (its issue #15);
   `standardize` here is not.
+- `mlkd`: vanilla MLKD (Multi-Level Logit Distillation, Jin et al., CVPR
+  2023, with its code's defaults). Teacher and student see two views of
+  each training image, a weak one (crop and flip) and a strong one (crop,
+  flip, RandAugment and Cutout) (`MultiViewSingleTeacherDistill`, base
+  config `configs/_base_/mlkd_cifar100.py`). Three losses, each summed over
+  five temperatures (tau, {mlkd_temperatures}):
+  `MLKDInstanceLoss` (KD on both views), `MLKDClassLoss` and
+  `MLKDBatchLoss` (the class and the batch Gram matrices of the
+  predictions, weak view). tau {mlkd_tau}, KD weight {mlkd_weight} on every
+  term, CE {mlkd_ce} on each view.
+- `mlkd-zscore`: the same with the pair's tau and w and
+  `MLKDInstanceLoss(standardize=True)`: as in the paper's code, Z-score
+  applies to the instance-level terms only; the class and batch levels use
+  the raw logits.
+
+  Both weight each sample (each class, at the class level) by the
+  teacher-confidence mask, as the MLKD paper describes. The official code
+  instead reduces each term to a scalar before masking (so the mask only
+  scales it by about 0.5) and uses the weak view for the terms at T 2 and
+  6 of the strong-view instance sum: `official_quirks=True` on the three
+  losses reproduces that (the `--cfg-options` line is in each config).
 
 Model names: `resnet8x4`, `resnet32x4`, `resnet20`/`32`/`56`/`110`,
 `wrn-40-2`, `wrn-40-1`, `wrn-16-2`, `vgg13`, `vgg8`, `shufflenet-v2`,
@@ -519,10 +715,10 @@ Model names: `resnet8x4`, `resnet32x4`, `resnet20`/`32`/`56`/`110`,
 
 ## Hyper-parameters
 
-All: batch 64 on one GPU, 240 epochs, SGD momentum 0.9, weight decay 5e-4,
-lr x0.1 at epochs 150, 180 and 210, RandomCrop 32 (padding 4) and
-horizontal flip, mmpretrain's CIFAR-100 normalization. The per-pair values
-come from the names of the paper's training logs
+All: batch 64 on one GPU, 240 epochs (MLKD: see below), SGD momentum 0.9,
+weight decay 5e-4, lr x0.1 at epochs 150, 180 and 210, RandomCrop 32
+(padding 4) and horizontal flip, mmpretrain's CIFAR-100 normalization. The
+per-pair values come from the names of the paper's training logs
 (`TYPE,TEACHER,STUDENT,tau,w[,BETA]`); "DKD BETA" is the vanilla DKD
 baseline's, from the pair's DKD YAML in the paper's repository, or
 mdistiller's default 8 where the repository has none (R110 → R20,
@@ -536,6 +732,19 @@ without distillation.
 {hparams_header}
 | --- | --- | --- | --- | --- | --- | --- | --- | --- |
 {hparams}
+
+MLKD and MLKD + Z-score train for 480 epochs (960 for ShuffleNet
+students) with the same lr steps at 150, 180 and 210, so the last 270
+(750) epochs run at 1/1000 of the lr, as the official code does. Their
+lr and epochs come from the pair's MLKD YAML in the paper's repository.
+MLKD + Z-score's tau and w come from the names of the paper's MLKD logs
+(`mlkd,TEACHER,STUDENT,tau,w`). {mlkd_no_log} have
+no MLKD log: they use the defaults of the paper's `train.py` (tau 2, w 9).
+Vanilla MLKD uses tau {mlkd_tau} and w {mlkd_weight} for every pair.
+
+| Pair | MLKD+Z tau | MLKD+Z w | lr (MLKD) | Epochs (MLKD) |
+| --- | --- | --- | --- | --- |
+{mlkd_hparams}
 
 ## Getting Started
 
@@ -613,7 +822,7 @@ def render_metafile() -> str:
                 '      Location: logits',
                 f'      Method: {METHOD_LABELS[method]}',
                 '      Training Data: CIFAR-100',
-                '      Epochs: 240',
+                f'      Epochs: {max_epochs(method, pair)}',
                 '      Batch Size: 64',
                 '      Student:',
                 f'        Architecture: {pair.student}',
@@ -623,7 +832,7 @@ def render_metafile() -> str:
                 "        Converted From: mdistiller's cifar_teachers.tar, "
                 f'{pair.teacher}_vanilla/ckpt_epoch_240.pth',
                 '      Paper Top 1 Accuracy: '
-                f'{_paper_cell(pair.paper[PAPER_INDEX[method]])}',
+                f'{_paper_cell(paper_top1(method, pair))}',
                 f'    Config: {OUT_DIR.as_posix()}/{name}.py',
             ]
     return '\n'.join(lines) + '\n'
