@@ -8,8 +8,7 @@ import torch
 
 import zkd_mm  # noqa: F401  (registers the losses)
 from tests.reference import reference_zscore
-from zkd_mm.models.losses import (MLKDBatchLoss, MLKDClassLoss,
-                                  MLKDInstanceLoss)
+from zkd_mm.models.losses import MLKDBatchLoss, MLKDClassLoss, MLKDInstanceLoss
 
 TEMPERATURES = (2.0, 3.0, 5.0, 2.0, 6.0)
 
