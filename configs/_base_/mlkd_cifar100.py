@@ -1,14 +1,17 @@
 # Shared by the CIFAR-100 MLKD configs (mlkd_* and mlkd-zscore_* in
 # configs/cifar100/): everything of distill_cifar100.py, plus MLKD's two
 # views per training image and its schedule. Each config adds the student,
-# the teacher and its checkpoint, the distiller, the lr and the epochs.
+# the teacher and its checkpoint, the losses' temperatures and weights, the
+# lr and the epochs.
 # MLKD (Jin et al., CVPR 2023) trains teacher and student on a weak view
 # (RandomCrop 32 with padding 4, horizontal flip) and a strong view (the
 # same, then RandAugment with 2 of 14 ops at random magnitudes, then Cutout
 # of a random size up to half the image), as the official code. The
 # official schedule keeps the lr steps at epochs 150/180/210 although it
 # trains for 480 epochs (960 for ShuffleNet students).
-_base_ = ['./distill_cifar100.py', './mlkd_strong_augment.py']
+_base_ = [
+    './distill_cifar100.py', './mlkd_strong_augment.py', './mlkd_distiller.py'
+]
 
 weak_view = [
     dict(type='RandomCrop', crop_size=32, padding=4),
@@ -50,6 +53,7 @@ model = dict(
             mean=[129.304, 124.070, 112.434],
             std=[68.170, 65.392, 70.418],
             bgr_to_rgb=False)),
+    distiller={{_base_.mlkd_distiller}},
 )
 
 # Each config sets max_epochs: 480, or 960 for ShuffleNet students.

@@ -2,13 +2,16 @@
 # distill_r34_r18_in1k.py, plus MLKD's two views per training image and the
 # official MLKD ImageNet settings (the paper's repository,
 # configs/imagenet/r34_r18/mlkd.yaml): lr 0.1 for batch 512, student CE
-# weight 0.5 per view, base temperature 1 and KD weight 0.5, no Z-score.
-# The MLKD + Z-score config overrides the three losses.
+# weight 0.5 per view, and MLKD's distiller. Each config sets the losses'
+# temperatures and weights.
 # MLKD (Jin et al., CVPR 2023) trains teacher and student on a weak view
 # (RandomResizedCrop 224, horizontal flip) and a strong view (the same, then
 # RandAugment with 2 of 14 ops, then Cutout of a random size up to half the
 # image), as the official code.
-_base_ = ['./distill_r34_r18_in1k.py', './mlkd_strong_augment.py']
+_base_ = [
+    './distill_r34_r18_in1k.py', './mlkd_strong_augment.py',
+    './mlkd_distiller.py'
+]
 
 weak_view = [
     dict(type='RandomResizedCrop', scale=224),
@@ -53,46 +56,7 @@ model = dict(
             bgr_to_rgb=True)),
     # MLKD's CE weight on each view: 0.5 x (CE(weak) + CE(strong)).
     architecture=dict(head=dict(loss=dict(loss_weight=0.5))),
-    # MLKD's three levels, each at 5 temperatures (the base one, 3, 5, 2, 6).
-    # record_idx 0 is the weak view's logits, 1 the strong view's.
-    distiller=dict(
-        type='ConfigurableDistiller',
-        student_recorders=dict(
-            fc=dict(type='ModuleOutputs', source='head.fc')),
-        teacher_recorders=dict(
-            fc=dict(type='ModuleOutputs', source='head.fc')),
-        distill_losses=dict(
-            loss_instance=dict(
-                type='MLKDInstanceLoss',
-                temperatures=(1.0, 3.0, 5.0, 2.0, 6.0),
-                standardize=False,
-                loss_weight=0.5),
-            loss_class=dict(
-                type='MLKDClassLoss',
-                temperatures=(1.0, 3.0, 5.0, 2.0, 6.0),
-                loss_weight=0.5),
-            loss_batch=dict(
-                type='MLKDBatchLoss',
-                temperatures=(1.0, 3.0, 5.0, 2.0, 6.0),
-                loss_weight=0.5)),
-        loss_forward_mappings=dict(
-            loss_instance=dict(
-                preds_S_weak=dict(
-                    from_student=True, recorder='fc', record_idx=0),
-                preds_T_weak=dict(
-                    from_student=False, recorder='fc', record_idx=0),
-                preds_S_strong=dict(
-                    from_student=True, recorder='fc', record_idx=1),
-                preds_T_strong=dict(
-                    from_student=False, recorder='fc', record_idx=1)),
-            loss_class=dict(
-                preds_S=dict(from_student=True, recorder='fc', record_idx=0),
-                preds_T=dict(
-                    from_student=False, recorder='fc', record_idx=0)),
-            loss_batch=dict(
-                preds_S=dict(from_student=True, recorder='fc', record_idx=0),
-                preds_T=dict(
-                    from_student=False, recorder='fc', record_idx=0)))),
+    distiller={{_base_.mlkd_distiller}},
 )
 
 optim_wrapper = dict(optimizer=dict(lr=0.1))

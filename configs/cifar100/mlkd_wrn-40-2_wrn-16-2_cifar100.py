@@ -36,56 +36,19 @@ model = dict(
             loss=dict(type='CrossEntropyLoss', loss_weight=1.0),
             topk=(1, 5))),
     teacher_ckpt=teacher_ckpt,
-    # The recorders keep one output per view: record_idx 0 is the weak view, 1
-    # the strong one. No Z-score (mlkd-zscore applies it to the instance-level
-    # terms only). The teacher-confidence masks weight each sample (each class
-    # at the class level). For the official code's scalar masks (and its
-    # weak-view terms at T 2 and 6 in the strong-view instance sum), set
-    # official_quirks=True on the three losses:
-    #   --cfg-options \
-    #   model.distiller.distill_losses.loss_instance.official_quirks=True \
-    #   model.distiller.distill_losses.loss_class.official_quirks=True \
-    #   model.distiller.distill_losses.loss_batch.official_quirks=True
+    # No Z-score (mlkd-zscore applies it to the instance-level terms only). The
+    # rest of the distiller (recorders, views, masks) is in
+    # configs/_base_/mlkd_distiller.py.
     distiller=dict(
-        type='ConfigurableDistiller',
-        student_recorders=dict(
-            fc=dict(type='ModuleOutputs', source='head.fc')),
-        teacher_recorders=dict(
-            fc=dict(type='ModuleOutputs', source='head.fc')),
         distill_losses=dict(
             loss_instance=dict(
-                type='MLKDInstanceLoss',
                 temperatures=(4.0, 3.0, 5.0, 2.0, 6.0),
                 standardize=False,
                 loss_weight=0.9),
             loss_class=dict(
-                type='MLKDClassLoss',
-                temperatures=(4.0, 3.0, 5.0, 2.0, 6.0),
-                loss_weight=0.9),
+                temperatures=(4.0, 3.0, 5.0, 2.0, 6.0), loss_weight=0.9),
             loss_batch=dict(
-                type='MLKDBatchLoss',
-                temperatures=(4.0, 3.0, 5.0, 2.0, 6.0),
-                loss_weight=0.9)),
-        loss_forward_mappings=dict(
-            loss_instance=dict(
-                preds_S_weak=dict(
-                    from_student=True, recorder='fc', record_idx=0),
-                preds_T_weak=dict(
-                    from_student=False, recorder='fc', record_idx=0),
-                preds_S_strong=dict(
-                    from_student=True, recorder='fc', record_idx=1),
-                preds_T_strong=dict(
-                    from_student=False, recorder='fc', record_idx=1)),
-            loss_class=dict(
-                preds_S=dict(
-                    from_student=True, recorder='fc', record_idx=0),
-                preds_T=dict(
-                    from_student=False, recorder='fc', record_idx=0)),
-            loss_batch=dict(
-                preds_S=dict(
-                    from_student=True, recorder='fc', record_idx=0),
-                preds_T=dict(
-                    from_student=False, recorder='fc', record_idx=0)))))
+                temperatures=(4.0, 3.0, 5.0, 2.0, 6.0), loss_weight=0.9))))
 
 optim_wrapper = dict(optimizer=dict(lr=0.025))
 train_cfg = dict(max_epochs=480)

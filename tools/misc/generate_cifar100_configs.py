@@ -339,49 +339,21 @@ custom_hooks = [
 ]
 """
 
-_MLKD_VIEW = """dict(
-                    from_student={student}, recorder='fc', record_idx={idx})"""
-# The --cfg-options that turn on official_quirks, as config comment lines.
-_MLKD_QUIRKS = ['    #   --cfg-options \\'] + [
-    f'    #   model.distiller.distill_losses.{loss}.official_quirks=True{end}'
-    for loss, end in (('loss_instance', ' \\'), ('loss_class', ' \\'),
-                      ('loss_batch', ''))
-]
-_MLKD_DISTILLER = """    distiller=dict(
-        type='ConfigurableDistiller',
-        student_recorders={fc},
-        teacher_recorders={fc},
+_MLKD_LOSSES = """    distiller=dict(
         distill_losses=dict(
             loss_instance=dict(
-                type='MLKDInstanceLoss',
                 temperatures={temperatures},
                 standardize={standardize},
                 loss_weight={weight}),
             loss_class=dict(
-                type='MLKDClassLoss',
-                temperatures={temperatures},
-                loss_weight={weight}),
+                temperatures={temperatures}, loss_weight={weight}),
             loss_batch=dict(
-                type='MLKDBatchLoss',
-                temperatures={temperatures},
-                loss_weight={weight})),
-        loss_forward_mappings=dict(
-            loss_instance=dict(
-                preds_S_weak={s_weak},
-                preds_T_weak={t_weak},
-                preds_S_strong={s_strong},
-                preds_T_strong={t_strong}),
-            loss_class=dict(
-                preds_S={s_weak},
-                preds_T={t_weak}),
-            loss_batch=dict(
-                preds_S={s_weak},
-                preds_T={t_weak}))))
+                temperatures={temperatures}, loss_weight={weight}))))
 """
 
 
 def _mlkd_distiller(s: Dict[str, Any]) -> str:
-    """MLKD's distiller, after a comment on the views, Z-score and masks."""
+    """The settings of MLKD's three losses, over the base's distiller."""
     if s['standardize']:
         zscore = ('Z-score standardizes the instance-level terms only; the '
                   'class- and batch-level terms use the raw logits.')
@@ -389,23 +361,13 @@ def _mlkd_distiller(s: Dict[str, Any]) -> str:
         zscore = ('No Z-score (mlkd-zscore applies it to the '
                   'instance-level terms only).')
     comment = _wrap(
-        'The recorders keep one output per view: record_idx 0 is the weak '
-        f'view, 1 the strong one. {zscore} The teacher-confidence masks '
-        'weight each sample (each class at the class level). For the '
-        "official code's scalar masks (and its weak-view terms at T 2 and "
-        '6 in the strong-view instance sum), set official_quirks=True on '
-        'the three losses:', indent=4)
-    views = {
-        f'{side}_{view}': _MLKD_VIEW.format(student=side == 's', idx=idx)
-        for side in 'st' for idx, view in enumerate(('weak', 'strong'))
-    }
-    return ('\n'.join(comment + _MLKD_QUIRKS) + '\n' +
-            _MLKD_DISTILLER.format(
-                fc=_FC,
+        f'{zscore} The rest of the distiller (recorders, views, masks) is '
+        'in configs/_base_/mlkd_distiller.py.', indent=4)
+    return ('\n'.join(comment) + '\n' +
+            _MLKD_LOSSES.format(
                 temperatures=repr(s['temperatures']),
                 standardize=s['standardize'],
-                weight=_num(s['weight']),
-                **views))
+                weight=_num(s['weight'])))
 
 
 def method_settings(method: str, pair: Pair) -> Dict[str, Any]:
@@ -706,7 +668,8 @@ separated by `_`, words inside a field joined by `-`.
   instead reduces each term to a scalar before masking (so the mask only
   scales it by about 0.5) and uses the weak view for the terms at T 2 and
   6 of the strong-view instance sum: `official_quirks=True` on the three
-  losses reproduces that (the `--cfg-options` line is in each config).
+  losses reproduces that (`configs/_base_/mlkd_distiller.py` gives the
+  `--cfg-options`).
 
 Model names: `resnet8x4`, `resnet32x4`, `resnet20`/`32`/`56`/`110`,
 `wrn-40-2`, `wrn-40-1`, `wrn-16-2`, `vgg13`, `vgg8`, `shufflenet-v2`,
