@@ -13,7 +13,7 @@ from mmengine.registry import RUNNERS
 from mmengine.runner import Runner
 from mmrazor.utils import register_all_modules
 
-from zkd_mm.engine.runner import setup_distributed
+from zkd_mm.engine.runner import finish_distributed, setup_distributed
 from zkd_mm.utils import add_cfg_options_arguments, apply_cfg_options
 
 
@@ -58,6 +58,22 @@ def merge_args(cfg: Config, args: argparse.Namespace) -> Config:
     return cfg
 
 
+def run_test(cfg: Config, out: Optional[str] = None) -> None:
+    """Build the Runner from ``cfg`` and test; the Runner ends here.
+
+    Args:
+        cfg (Config): The merged config.
+        out (str, optional): A ``.pkl`` file to dump the predictions to.
+    """
+    if 'runner_type' in cfg:
+        runner = RUNNERS.build(cfg)
+    else:
+        runner = Runner.from_cfg(cfg)
+    if out is not None:
+        runner.test_evaluator.metrics.append(DumpResults(out_file_path=out))
+    runner.test()
+
+
 def main(argv: Optional[List[str]] = None) -> None:
     """Test from the command line."""
     args = parse_args(argv)
@@ -68,14 +84,9 @@ def main(argv: Optional[List[str]] = None) -> None:
     cfg = Config.fromfile(args.config)
     cfg = merge_args(cfg, args)
     setup_distributed(cfg, cfg.launcher)
-    if 'runner_type' in cfg:
-        runner = RUNNERS.build(cfg)
-    else:
-        runner = Runner.from_cfg(cfg)
-    if args.out is not None:
-        runner.test_evaluator.metrics.append(
-            DumpResults(out_file_path=args.out))
-    runner.test()
+    run_test(cfg, args.out)
+    # After run_test() returned, so that nothing here still holds the Runner.
+    finish_distributed()
 
 
 if __name__ == '__main__':

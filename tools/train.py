@@ -15,7 +15,7 @@ from mmengine.registry import RUNNERS
 from mmengine.runner import Runner
 from mmrazor.utils import register_all_modules
 
-from zkd_mm.engine.runner import setup_distributed
+from zkd_mm.engine.runner import finish_distributed, setup_distributed
 from zkd_mm.utils import add_cfg_options_arguments, apply_cfg_options
 
 
@@ -111,6 +111,15 @@ def merge_args(cfg: Config, args: argparse.Namespace) -> Config:
     return cfg
 
 
+def train(cfg: Config) -> None:
+    """Build the Runner from ``cfg`` and train; the Runner ends here."""
+    if 'runner_type' in cfg:
+        runner = RUNNERS.build(cfg)
+    else:
+        runner = Runner.from_cfg(cfg)
+    runner.train()
+
+
 def main(argv: Optional[List[str]] = None) -> None:
     """Train from the command line."""
     args = parse_args(argv)
@@ -118,11 +127,9 @@ def main(argv: Optional[List[str]] = None) -> None:
     cfg = Config.fromfile(args.config)
     cfg = merge_args(cfg, args)
     setup_distributed(cfg, cfg.launcher)
-    if 'runner_type' in cfg:
-        runner = RUNNERS.build(cfg)
-    else:
-        runner = Runner.from_cfg(cfg)
-    runner.train()
+    train(cfg)
+    # After train() returned, so that nothing here still holds the Runner.
+    finish_distributed()
 
 
 if __name__ == '__main__':

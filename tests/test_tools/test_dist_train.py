@@ -32,6 +32,8 @@ def test_two_cpu_processes_train_identical_replicas(hook_config,
                 f'rank {rank}/2') in log
     assert 'Distributed launcher: pytorch' in log
     assert 'GPU number: 2' in log  # mmengine's name for the world size
+    # The tool destroyed the group after every rank finished.
+    assert 'All 2 ranks finished; rank 0 destroyed its process group.' in log
     assert 'Epoch(train) [2][1/1]' in log
 
     digests = DIGEST.findall(log)

@@ -100,6 +100,8 @@ def test_slurm_train_two_cpu_tasks(slurm_cluster, hook_config,
                 f'rank {rank}/2') in log
     assert 'Distributed launcher: slurm' in log
     assert 'GPU number: 2' in log  # mmengine's name for the world size
+    # The tool destroyed the group after every rank finished.
+    assert 'All 2 ranks finished; rank 0 destroyed its process group.' in log
     digests = re.findall(r'replica digest rank (\d/\d): params (\w{64})',
                          log)
     assert [rank for rank, _ in digests] == ['0/2', '1/2']

@@ -61,7 +61,7 @@ def assert_tool_ok(result: subprocess.CompletedProcess) -> str:
 def evidence_lines(log: str) -> List[str]:
     """The log lines that show how a distributed run went."""
     markers = ('+ srun ', 'launch on CPU', 'Distributed launcher:',
-               'GPU number:', 'replica ')
+               'GPU number:', 'replica ', 'ranks finished')
     return [
         line.strip() for line in log.splitlines()
         if any(marker in line for marker in markers)
