@@ -37,7 +37,7 @@ def finish_distributed() -> bool:
     """
     if not (torch_dist.is_available() and torch_dist.is_initialized()):
         return False
-    group = torch_dist.distributed_c10d._get_default_group()
+    group = torch_dist.group.WORLD
     rank, world_size = torch_dist.get_rank(), torch_dist.get_world_size()
     torch_dist.barrier()
     torch_dist.destroy_process_group()
