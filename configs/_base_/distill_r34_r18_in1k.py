@@ -1,27 +1,13 @@
 # Shared by the ImageNet ResNet-34 -> ResNet-18 distillation configs: data,
-# schedule and both models. Each method config adds only its distiller.
-# Hyper-parameters of the paper (arXiv 2403.01427, §3.3 of its ImageNet
-# setup): total batch 512 (8 GPUs x 64), 100 epochs, SGD lr 0.2, momentum
-# 0.9, weight decay 1e-4, lr x0.1 at epochs 30/60/90, student CE weight 1.0.
-_base_ = [
-    'mmpretrain::_base_/datasets/imagenet_bs32.py',
-    'mmpretrain::_base_/schedules/imagenet_bs256.py',
-    'mmpretrain::_base_/default_runtime.py',
-]
-
-custom_imports = dict(imports=['zkd_mm'], allow_failed_imports=False)
+# schedule (distill_in1k_schedule.py) and both models. Each method config
+# adds only its distiller. Hyper-parameters of the paper (arXiv 2403.01427,
+# §3.3 of its ImageNet setup): the shared schedule, student CE weight 1.0.
+_base_ = ['./distill_in1k_schedule.py']
 
 # mmpretrain's published ResNet-34 (top-1 73.62 on ImageNet-1k val).
 teacher_ckpt = 'https://download.openmmlab.com/mmclassification/v0/resnet/resnet34_8xb32_in1k_20210831-f257d4e6.pth'  # noqa: E501
 
 model = dict(
-    _scope_='mmrazor',
-    type='CheckedSingleTeacherDistill',
-    data_preprocessor=dict(
-        type='ImgDataPreprocessor',
-        mean=[123.675, 116.28, 103.53],
-        std=[58.395, 57.12, 57.375],
-        bgr_to_rgb=True),
     architecture=dict(
         _scope_='mmpretrain',
         type='ImageClassifier',
@@ -48,16 +34,3 @@ model = dict(
             topk=(1, 5))),
     teacher_ckpt=teacher_ckpt,
 )
-
-train_dataloader = dict(batch_size=64, num_workers=8)
-val_dataloader = dict(batch_size=128, num_workers=8)
-test_dataloader = val_dataloader
-
-optim_wrapper = dict(
-    optimizer=dict(type='SGD', lr=0.2, momentum=0.9, weight_decay=1e-4))
-param_scheduler = dict(
-    type='MultiStepLR', by_epoch=True, milestones=[30, 60, 90], gamma=0.1)
-train_cfg = dict(by_epoch=True, max_epochs=100, val_interval=1)
-# Validates the student, then the teacher (logged as teacher.accuracy/...).
-val_cfg = dict(_delete_=True, type='mmrazor.SingleTeacherDistillValLoop')
-auto_scale_lr = dict(base_batch_size=512)
