@@ -1,6 +1,8 @@
 # Copyright (c) zkd_mm contributors. All rights reserved.
 """Narrow, import-time fixes that let MMRazor 1.0.0 run on modern torch."""
-from . import checkpoint_safe_globals, mmrazor_quantization
+from . import (checkpoint_safe_globals, checkpoint_schemes, mmrazor_inplace,
+               mmrazor_quantization)
+from .checkpoint_schemes import UnsafeCheckpointError
 from .mmcv_check import check_mmcv
 from .mmrazor_quantization import QuantizationUnavailableError
 
@@ -10,8 +12,14 @@ def install() -> None:
     check_mmcv()
     mmrazor_quantization.install()
     checkpoint_safe_globals.install()
+    checkpoint_schemes.install()
+    # Imports mmrazor.models, so after the quantization fix.
+    mmrazor_inplace.install()
     from . import mim_lookup
     mim_lookup.install()
 
 
-__all__ = ['install', 'check_mmcv', 'QuantizationUnavailableError']
+__all__ = [
+    'install', 'check_mmcv', 'QuantizationUnavailableError',
+    'UnsafeCheckpointError'
+]
