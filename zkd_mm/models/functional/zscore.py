@@ -1,7 +1,8 @@
 # Copyright (c) zkd_mm contributors. All rights reserved.
 """Per-sample Z-score standardization of logits (Sun et al., CVPR 2024)."""
+import math
 from contextlib import nullcontext
-from typing import ContextManager, Tuple
+from typing import ContextManager, NamedTuple, Tuple
 
 import torch
 from torch.autograd.function import once_differentiable
@@ -51,15 +52,33 @@ def check_num_classes(logits: torch.Tensor, dim: int = 1) -> int:
     return num_classes
 
 
+class RowStats(NamedTuple):
+    """What the backward of a standardization needs, per row.
+
+    Every row is standardized after an exact power-of-two rescaling
+    ``x * inv`` that brings its largest magnitude into [0.5, 1), so that
+    the mean and the std cannot overflow for any finite logits. ``std``
+    and ``eps`` are in those rescaled units (``eps * inv``), which leaves
+    ``z`` unchanged: scaling by a power of two is exact in floating point.
+    """
+
+    std: torch.Tensor
+    eps: torch.Tensor
+    inv: torch.Tensor
+
+
 def standardize(logits: torch.Tensor,
                 dim: int,
                 eps: float,
-                scale: float = 1.0) -> Tuple[torch.Tensor, torch.Tensor]:
+                scale: float = 1.0) -> Tuple[torch.Tensor, RowStats]:
     """Forward math shared by :func:`zscore` and the fused Z-score KL.
 
     The unbiased std is computed in two passes (mean, then the norm of the
     centred logits), which is as exact as ``torch.std`` and several times
-    faster than ``torch.std_mean`` on the CPU.
+    faster than ``torch.std_mean`` on the CPU. Each row is first rescaled
+    by a power of two (see :class:`RowStats`), so finite logits of any
+    size (up to the dtype's maximum) give finite, correct results, and
+    ordinary logits give bit for bit what an unscaled computation gives.
 
     Args:
         logits (torch.Tensor): Logits in the compute dtype.
@@ -68,21 +87,30 @@ def standardize(logits: torch.Tensor,
         scale (float): The result is divided by it (the temperature).
 
     Returns:
-        tuple[torch.Tensor, torch.Tensor]: ``(logits - mean) / (std + eps) /
-        scale`` and the unbiased ``std`` (kept dims).
+        tuple[torch.Tensor, RowStats]: ``(logits - mean) / (std + eps) /
+        scale`` and the statistics for :func:`standardize_backward`.
     """
     num_classes = logits.shape[dim]
-    centred = logits - logits.mean(dim, keepdim=True)
+    peak = torch.linalg.vector_norm(logits, ord=math.inf, dim=dim,
+                                    keepdim=True)
+    # 2**-e with |x| <= peak = m * 2**e, 0.5 <= m < 1 (e = 0 for zero,
+    # inf or NaN peaks, which are left as they are).
+    exponent = torch.frexp(peak).exponent.masked_fill_(
+        ~torch.isfinite(peak), 0)
+    inv = torch.ldexp(torch.ones_like(peak), exponent.neg_())
+    rows = logits * inv
+    centred = rows.sub_(rows.mean(dim, keepdim=True))
     std = torch.linalg.vector_norm(
         centred, dim=dim, keepdim=True).div_((num_classes - 1)**0.5)
-    return centred.div_((std + eps).mul_(scale)), std
+    eps_rows = inv * eps
+    return centred.div_((std + eps_rows).mul_(scale)), RowStats(
+        std, eps_rows, inv)
 
 
 def standardize_backward(grad: torch.Tensor,
                          scaled: torch.Tensor,
-                         std: torch.Tensor,
+                         stats: RowStats,
                          dim: int,
-                         eps: float,
                          scale: float = 1.0,
                          grad_sums_to_zero: bool = False) -> torch.Tensor:
     """Gradient of ``z = (x - mean) / (std + eps)`` with respect to ``x``.
@@ -93,15 +121,15 @@ def standardize_backward(grad: torch.Tensor,
 
     Where ``std == 0`` (a constant row, so ``z == 0``) the last term is 0,
     as in torch's own ``std`` backward; ``dx`` is then
-    ``(g - mean(g)) / eps``.
+    ``(g - mean(g)) / eps``. It is computed in the rescaled units of
+    :class:`RowStats` and then multiplied by ``inv``.
 
     Args:
         grad (torch.Tensor): Gradient with respect to ``z``. Overwritten
             (and returned) when ``grad_sums_to_zero``.
         scaled (torch.Tensor): ``z / scale`` from the forward pass.
-        std (torch.Tensor): The unbiased std from the forward pass.
+        stats (RowStats): From the forward pass.
         dim (int): The class dimension.
-        eps (float): The eps of the forward pass.
         scale (float): The ``scale`` of the forward pass.
         grad_sums_to_zero (bool): Skip subtracting ``mean(g)`` because it is
             zero by construction (gradients of a softmax-based loss).
@@ -110,7 +138,8 @@ def standardize_backward(grad: torch.Tensor,
         torch.Tensor: Gradient with respect to ``x``.
     """
     num_classes = scaled.shape[dim]
-    denominator = std + eps
+    std = stats.std
+    denominator = std + stats.eps
     # std == 0 only for an exactly constant row, where z == 0 and the dot
     # product below is 0; the clamp turns 0 * inf into 0 * finite there.
     ratio = denominator / std.clamp_min(torch.finfo(std.dtype).tiny)
@@ -121,7 +150,7 @@ def standardize_backward(grad: torch.Tensor,
     else:
         grad = (grad - grad.mean(dim, keepdim=True)).addcmul_(
             scaled, projection, value=-1)
-    return grad.div_(denominator)
+    return grad.div_(denominator).mul_(stats.inv)
 
 
 class _ZScore(torch.autograd.Function):
@@ -130,17 +159,17 @@ class _ZScore(torch.autograd.Function):
     @staticmethod
     def forward(ctx, logits: torch.Tensor, dim: int,
                 eps: float) -> torch.Tensor:
-        z, std = standardize(logits, dim, eps)
-        ctx.save_for_backward(z, std)
-        ctx.dim, ctx.eps = dim, eps
+        z, stats = standardize(logits, dim, eps)
+        ctx.save_for_backward(z, *stats)
+        ctx.dim = dim
         return z
 
     @staticmethod
     @once_differentiable
     def backward(ctx, grad_z: torch.Tensor):
-        z, std = ctx.saved_tensors
-        return standardize_backward(grad_z, z, std, ctx.dim,
-                                    ctx.eps), None, None
+        z, *stats = ctx.saved_tensors
+        return standardize_backward(grad_z, z, RowStats(*stats),
+                                    ctx.dim), None, None
 
 
 def zscore(logits: torch.Tensor,

@@ -62,8 +62,8 @@ class _ZScoreKLDiv(torch.autograd.Function):
     def forward(ctx, preds_S: torch.Tensor, preds_T: torch.Tensor, tau: float,
                 eps: float, factor: float) -> torch.Tensor:
         need_grad_S, need_grad_T = ctx.needs_input_grad[:2]
-        scaled_S, std_S = standardize(preds_S, 1, eps, scale=tau)
-        scaled_T, std_T = standardize(preds_T, 1, eps, scale=tau)
+        scaled_S, stats_S = standardize(preds_S, 1, eps, scale=tau)
+        scaled_T, stats_T = standardize(preds_T, 1, eps, scale=tau)
         p = F.softmax(scaled_T, dim=1)
         q = F.softmax(scaled_S, dim=1)
         gap = _log_normalizer_gap(scaled_T, p, scaled_S, q)
@@ -81,13 +81,13 @@ class _ZScoreKLDiv(torch.autograd.Function):
         if need_grad_S:
             saved.append(
                 standardize_backward(
-                    q.sub_(p), scaled_S, std_S, 1, eps, tau,
+                    q.sub_(p), scaled_S, stats_S, 1, tau,
                     grad_sums_to_zero=True).mul_(grad_scale))
         if need_grad_T:
             saved.append(
                 standardize_backward(
                     log_ratio.sub_(row_kl.unsqueeze(1)).mul_(p), scaled_T,
-                    std_T, 1, eps, tau,
+                    stats_T, 1, tau,
                     grad_sums_to_zero=True).mul_(grad_scale))
         ctx.save_for_backward(*saved)
         return row_kl.sum().mul_(factor)
