@@ -35,12 +35,16 @@ def fc_recorders(with_labels: bool = False) -> dict:
 
 
 def build_algorithm(distiller: dict, **kwargs):
-    """A ``CheckedSingleTeacherDistill`` of ResNet-34 -> ResNet-18."""
+    """A ``CheckedSingleTeacherDistill`` of ResNet-34 -> ResNet-18.
+
+    Without ``teacher_ckpt`` the teacher is random, on purpose.
+    """
     cfg = dict(
         type='CheckedSingleTeacherDistill',
         architecture=classifier_cfg(18),
         teacher=classifier_cfg(34),
-        distiller=copy.deepcopy(distiller))
+        distiller=copy.deepcopy(distiller),
+        allow_random_teacher='teacher_ckpt' not in kwargs)
     cfg.update(kwargs)
     with DefaultScope.overwrite_default_scope('mmrazor'):
         return MODELS.build(cfg)

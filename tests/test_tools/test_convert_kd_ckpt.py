@@ -68,6 +68,7 @@ def test_plain_mmpretrain_strict_load_predicts_like_the_student(
     from mmrazor.registry import MODELS
     cfg = Config.fromfile(str(resume_config))
     cfg.model.teacher_ckpt = None
+    cfg.model.allow_random_teacher = True  # overwritten by the checkpoint
     with DefaultScope.overwrite_default_scope('mmrazor'):
         algorithm = MODELS.build(cfg.model).eval()
     load_checkpoint(

@@ -159,6 +159,8 @@ def algorithm_configs(setting: str, args: argparse.Namespace):
         model.teacher_ckpt = None
         if args.algorithm != 'config':
             model.type = args.algorithm
+        else:  # a random teacher is all a timing needs
+            model.allow_random_teacher = True
     # A built preprocessor: mmpretrain's ImageClassifier would add
     # ``batch_augments`` to a dict, which ImgDataPreprocessor rejects.
     student = dict(

@@ -1,5 +1,7 @@
 # Copyright (c) zkd_mm contributors. All rights reserved.
 """Teacher checkpoint checks and the frozen teacher."""
+import re
+
 import numpy as np
 import pytest
 import torch
@@ -58,9 +60,16 @@ def test_other_architecture_is_an_error(tmp_path):
     torch.manual_seed(1)
     other = build_algorithm(
         DISTILLER, teacher=classifier_cfg(18)).teacher.state_dict()
-    with pytest.raises(TeacherCheckpointError, match='matches only'):
+    with pytest.raises(TeacherCheckpointError,
+                       match='does not fit the teacher') as error:
         build_algorithm(DISTILLER,
                         teacher_ckpt=save(tmp_path / 'r18.pth', other))
+    # The counts agree: matched + missing = required (num_batches_tracked
+    # buffers are optional in both).
+    counts = re.search(r'(\d+) of (\d+) keys match; (\d+) are missing',
+                       str(error.value))
+    matched, required, missing = map(int, counts.groups())
+    assert matched + missing == required == 182 and matched == 102
     other_classes = build_algorithm(
         DISTILLER, teacher=classifier_cfg(34, num_classes=7),
         architecture=classifier_cfg(18, num_classes=7)).teacher.state_dict()
@@ -74,7 +83,8 @@ def test_other_architecture_is_an_error(tmp_path):
 def test_missing_keys_are_logged_or_fatal(tmp_path, teacher_state):
     partial = {k: v for k, v in teacher_state.items() if 'layer4' not in k}
     path = save(tmp_path / 'partial.pth', partial)
-    with pytest.raises(TeacherCheckpointError, match='Missing: backbone'):
+    with pytest.raises(TeacherCheckpointError,
+                       match=r'are missing \(backbone'):
         build_algorithm(DISTILLER, teacher_ckpt=path)
     logger = MMLogger.get_current_instance()
     records = []

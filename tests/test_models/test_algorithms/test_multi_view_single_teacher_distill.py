@@ -47,7 +47,8 @@ def _algorithm(**kwargs):
         type='MultiViewSingleTeacherDistill',
         architecture=classifier_cfg(18),
         teacher=classifier_cfg(34),
-        distiller=copy.deepcopy(MLKD_DISTILLER))
+        distiller=copy.deepcopy(MLKD_DISTILLER),
+        allow_random_teacher=True)
     cfg.update(kwargs)
     torch.manual_seed(0)
     with DefaultScope.overwrite_default_scope('mmrazor'):

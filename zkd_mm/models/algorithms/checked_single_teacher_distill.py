@@ -8,7 +8,17 @@ from mmengine.model import BaseModel
 from mmrazor.models.algorithms import SingleTeacherDistill
 from mmrazor.registry import MODELS
 
+from ..losses.loss_args import check_distill_loss_weights
 from .teacher_checkpoint import load_teacher_checkpoint
+
+
+def _builds_pretrained(teacher: Union[BaseModel, Dict]) -> bool:
+    """Whether a teacher config loads weights itself when it is built."""
+    if not isinstance(teacher, dict):
+        return False
+    init_cfg = teacher.get('init_cfg') or {}
+    return bool(teacher.get('pretrained')) or (
+        isinstance(init_cfg, dict) and init_cfg.get('type') == 'Pretrained')
 
 
 def _num_classes(model: nn.Module) -> Optional[int]:
@@ -34,12 +44,19 @@ class CheckedSingleTeacherDistill(SingleTeacherDistill):
         distiller (dict): The distiller config.
         teacher (dict | BaseModel): The teacher model or its config.
         teacher_ckpt (str, optional): Path or URL of the teacher checkpoint.
-            ``None`` leaves the teacher randomly initialized (with a
-            warning), which is only useful for tests.
+            Required unless the teacher is built ``pretrained`` (or with a
+            ``Pretrained`` ``init_cfg``), its weights come from
+            ``teacher_from_checkpoint``, or ``allow_random_teacher`` is set.
         teacher_ckpt_prefix (str, optional): Keep only checkpoint keys with
             this prefix and strip it (e.g. ``'teacher.'``).
         teacher_ckpt_min_matched_ratio (float): Fraction of teacher keys
             that the checkpoint must provide. Defaults to 1.0.
+        teacher_from_checkpoint (str, optional): A resume or test
+            checkpoint of this whole algorithm that holds the teacher; the
+            Runner loads the teacher's weights from it, so ``teacher_ckpt``
+            is not read. zkd_mm's tools set it. Defaults to None.
+        allow_random_teacher (bool): Train or test with a randomly
+            initialized teacher on purpose (smoke tests). Defaults to False.
         **kwargs: The other arguments of ``SingleTeacherDistill``.
     """
 
@@ -49,8 +66,12 @@ class CheckedSingleTeacherDistill(SingleTeacherDistill):
                  teacher_ckpt: Optional[str] = None,
                  teacher_ckpt_prefix: Optional[str] = None,
                  teacher_ckpt_min_matched_ratio: float = 1.0,
+                 teacher_from_checkpoint: Optional[str] = None,
+                 allow_random_teacher: bool = False,
                  **kwargs) -> None:
+        pretrained = _builds_pretrained(teacher)
         super().__init__(distiller, teacher, teacher_ckpt=None, **kwargs)
+        check_distill_loss_weights(self.distiller.distill_losses)
         student_classes = _num_classes(self.student)
         teacher_classes = _num_classes(self.teacher)
         if None not in (student_classes, teacher_classes) and (
@@ -60,15 +81,34 @@ class CheckedSingleTeacherDistill(SingleTeacherDistill):
                 f'the teacher head predicts {teacher_classes}; logit '
                 'distillation needs the same classes on both sides. Set '
                 'num_classes of both heads to the dataset\'s class count.')
-        if teacher_ckpt:
+        logger = MMLogger.get_current_instance()
+        if teacher_ckpt == '':
+            raise ValueError(
+                'model.teacher_ckpt is an empty string; set it to the '
+                "teacher's checkpoint (a path or URL).")
+        if teacher_from_checkpoint:
+            logger.info(
+                'CheckedSingleTeacherDistill: the teacher\'s weights are '
+                f'loaded from {teacher_from_checkpoint}, which holds the '
+                'whole algorithm; teacher_ckpt is not read.')
+            self.teacher._is_init = True
+        elif teacher_ckpt:
             load_teacher_checkpoint(self.teacher, teacher_ckpt,
                                     teacher_ckpt_prefix,
                                     teacher_ckpt_min_matched_ratio)
             self.teacher._is_init = True
-        else:
-            MMLogger.get_current_instance().warning(
-                'CheckedSingleTeacherDistill: no teacher_ckpt, so the '
-                'teacher is randomly initialized.')
+        elif allow_random_teacher:
+            logger.warning(
+                'CheckedSingleTeacherDistill: allow_random_teacher=True, so '
+                'the teacher is randomly initialized.')
+        elif not pretrained:
+            raise ValueError(
+                'CheckedSingleTeacherDistill: the teacher has no weights: '
+                'model.teacher_ckpt is not set and the teacher is not built '
+                'pretrained, so the student would learn from a random '
+                'teacher. Set model.teacher_ckpt to the teacher checkpoint, '
+                'or model.allow_random_teacher=True to use a random teacher '
+                'on purpose.')
         self.teacher_ckpt = teacher_ckpt
 
     def train(self, mode: bool = True) -> 'CheckedSingleTeacherDistill':

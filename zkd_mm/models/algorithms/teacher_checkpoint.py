@@ -9,8 +9,7 @@ import torch.nn as nn
 from mmengine.logging import MMLogger
 from mmengine.runner import CheckpointLoader
 
-# Buffers that some published checkpoints lack without harm.
-_OPTIONAL_KEY = re.compile(r'(^|\.)num_batches_tracked$')
+from ..utils import diff_state_dict, preview
 
 
 class TeacherCheckpointError(ValueError):
@@ -39,11 +38,6 @@ def _guess_prefix(keys: List[str], expected: Dict[str, torch.Tensor]) -> str:
         if hits > best_hits:
             best, best_hits = prefix, hits
     return best
-
-
-def _preview(keys: List[str]) -> str:
-    return ', '.join(keys[:5]) + (f' (+{len(keys) - 5} more)'
-                                  if len(keys) > 5 else '')
 
 
 def load_teacher_checkpoint(teacher: nn.Module,
@@ -81,37 +75,29 @@ def load_teacher_checkpoint(teacher: nn.Module,
                 f'No key of teacher checkpoint {filename} starts with '
                 f'teacher_ckpt_prefix {prefix!r}.')
     expected = teacher.state_dict()
-    mismatched = [
-        f'{k}: checkpoint {tuple(state[k].shape)} vs teacher '
-        f'{tuple(v.shape)}' for k, v in expected.items()
-        if k in state and state[k].shape != v.shape
-    ]
-    if mismatched:
+    diff = diff_state_dict(expected, state)
+    if diff.mismatched:
         raise TeacherCheckpointError(
-            f'Teacher checkpoint {filename} has {len(mismatched)} tensors '
-            f'whose shapes differ from the teacher model: '
-            f'{_preview(mismatched)}. The checkpoint is for another '
+            f'Teacher checkpoint {filename} has {len(diff.mismatched)} '
+            'tensors whose shapes differ from the teacher model: '
+            f'{preview(diff.mismatched)}. The checkpoint is for another '
             'architecture or class count; fix model.teacher or '
             'model.teacher_ckpt.')
-    missing = [k for k in expected if k not in state]
-    unexpected = [k for k in state if k not in expected]
-    required = [k for k in expected if not _OPTIONAL_KEY.search(k)]
-    found = sum(k in state for k in required)
-    if found < min_matched_ratio * len(required):
+    if diff.matched < min_matched_ratio * diff.required:
         hint = 'it looks like a checkpoint of another architecture'
-        guessed = _guess_prefix(unexpected, expected)
+        guessed = _guess_prefix(diff.unexpected, expected)
         if guessed:
             hint = (f'its keys carry the prefix {guessed!r}: set '
                     f"model.teacher_ckpt_prefix='{guessed}'")
         raise TeacherCheckpointError(
-            f'Teacher checkpoint {filename} matches only {found} of the '
-            f'{len(required)} teacher keys; {hint}. Missing: '
-            f'{_preview(missing)}. Unexpected: {_preview(unexpected)}.')
-    if missing:
-        logger.warning(f'Teacher checkpoint: missing keys {missing}')
-    if unexpected:
-        logger.warning(f'Teacher checkpoint: unexpected keys {unexpected}')
+            f'Teacher checkpoint {filename} does not fit the teacher: '
+            f'{diff.summary()}; {hint}.')
+    if diff.missing:
+        logger.warning(f'Teacher checkpoint: missing keys {diff.missing}')
+    if diff.unexpected:
+        logger.warning(
+            f'Teacher checkpoint: unexpected keys {diff.unexpected}')
     teacher.load_state_dict(
         {k: v for k, v in state.items() if k in expected}, strict=False)
-    logger.info(f'Loaded teacher checkpoint {filename}: {found}/'
-                f'{len(required)} keys matched.')
+    logger.info(f'Loaded teacher checkpoint {filename}: {diff.matched}/'
+                f'{diff.required} keys matched.')

@@ -8,6 +8,7 @@ from mmrazor.models.architectures.connectors.base_connector import \
 from mmrazor.registry import MODELS
 
 from ..functional.zscore import DEFAULT_EPS, zscore
+from ..losses.loss_args import check_number
 
 
 @MODELS.register_module()
@@ -36,6 +37,7 @@ class ZScoreConnector(BaseConnector):
                  eps: float = DEFAULT_EPS,
                  init_cfg: Optional[Dict] = None) -> None:
         super().__init__(init_cfg)
+        check_number('ZScoreConnector', 'eps', eps, 'non-negative')
         self.eps = eps
 
     def forward_train(self, feature: torch.Tensor) -> torch.Tensor:

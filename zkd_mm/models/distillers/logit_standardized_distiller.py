@@ -7,6 +7,7 @@ from mmrazor.models.distillers import ConfigurableDistiller
 from mmrazor.registry import MODELS
 
 from ..functional.zscore import DEFAULT_EPS, zscore
+from ..losses.loss_args import check_number
 
 
 @MODELS.register_module()
@@ -56,6 +57,7 @@ class LogitStandardizedDistiller(ConfigurableDistiller):
                     f'{missing} are not {side}_recorders (those are '
                     f'{known}). Both sides need a recorder of that name.')
         self.standardized_recorders: List[str] = list(standardized_recorders)
+        check_number('LogitStandardizedDistiller', 'eps', eps, 'non-negative')
         self.eps = eps
 
     def get_record(self,

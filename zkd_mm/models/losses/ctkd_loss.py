@@ -11,7 +11,7 @@ from ..functional.zscore import (DEFAULT_EPS, autocast_disabled, compute_dtype,
                                  zscore)
 from ..functional.zscore_kl_div import check_logit_pair
 from ..temperature import LearnableTemperature
-from .loss_args import check_loss_args
+from .loss_args import check_loss_args, check_number
 from .nonfinite import check_finite_loss
 
 
@@ -88,7 +88,11 @@ class CTKDLoss(nn.Module):
                  eps: float = DEFAULT_EPS,
                  nonfinite: str = 'raise') -> None:
         super().__init__()
-        check_loss_args('CTKDLoss', nonfinite=nonfinite, eps=eps)
+        check_loss_args('CTKDLoss', nonfinite=nonfinite, eps=eps,
+                        loss_weight=loss_weight)
+        check_number('CTKDLoss', 't_start', t_start, 'positive')
+        check_number('CTKDLoss', 't_end', t_end, 'positive')
+        check_number('CTKDLoss', 'init_theta', init_theta, 'any')
         self.standardize = standardize
         self.temperature = LearnableTemperature(t_start, t_end, init_theta,
                                                 grl_lambda)

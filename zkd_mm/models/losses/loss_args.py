@@ -1,6 +1,7 @@
 # Copyright (c) zkd_mm contributors. All rights reserved.
 """Argument checks shared by the distillation losses."""
-from typing import Optional, Sequence
+import math
+from typing import Mapping, Optional, Sequence
 
 from .nonfinite import NONFINITE_POLICIES
 
@@ -10,6 +11,7 @@ def check_loss_args(loss_name: str,
                     nonfinite: str,
                     tau: Optional[float] = None,
                     eps: Optional[float] = None,
+                    loss_weight: Optional[float] = None,
                     reduction: Optional[str] = None,
                     reductions: Sequence[str] = ()) -> None:
     """Raise a ``ValueError`` naming the loss and the bad argument.
@@ -17,8 +19,11 @@ def check_loss_args(loss_name: str,
     Args:
         loss_name (str): The loss class, used in the message.
         nonfinite (str): Must be one of ``NONFINITE_POLICIES``.
-        tau (float, optional): If given, must be > 0.
-        eps (float, optional): If given, must be >= 0.
+        tau (float, optional): If given, must be finite and > 0.
+        eps (float, optional): If given, must be finite and >= 0.
+        loss_weight (float, optional): If given, must be finite and >= 0
+            (0 switches the loss off; a negative weight would maximize
+            the divergence).
         reduction (str, optional): If given, must be in ``reductions``.
         reductions (Sequence[str]): The reductions the loss supports.
     """
@@ -28,7 +33,48 @@ def check_loss_args(loss_name: str,
     if nonfinite not in NONFINITE_POLICIES:
         raise ValueError(f'{loss_name}: nonfinite must be one of '
                          f'{NONFINITE_POLICIES}, got {nonfinite!r}.')
-    if tau is not None and tau <= 0:
-        raise ValueError(f'{loss_name}: tau must be > 0, got {tau}.')
-    if eps is not None and eps < 0:
-        raise ValueError(f'{loss_name}: eps must be >= 0, got {eps}.')
+    for name, value, low in (('tau', tau, 'positive'), ('eps', eps,
+                                                          'non-negative'),
+                             ('loss_weight', loss_weight, 'non-negative')):
+        if value is not None:
+            check_number(loss_name, name, value, low)
+
+
+def check_number(owner: str, name: str, value: float, low: str) -> None:
+    """Raise unless ``value`` is a finite number in the range ``low`` names.
+
+    Args:
+        owner (str): The loss or module, used in the message.
+        name (str): The argument's name.
+        value (float): Its value.
+        low (str): ``'positive'``, ``'non-negative'`` or ``'any'``.
+    """
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f'{owner}: {name} must be a number, got '
+                         f'{value!r}.') from None
+    if not math.isfinite(number):
+        raise ValueError(f'{owner}: {name} must be finite, got {value}.')
+    if low != 'any' and (number < 0 or (low == 'positive' and number == 0)):
+        sign = '> 0' if low == 'positive' else '>= 0'
+        raise ValueError(f'{owner}: {name} must be {sign}, got {value}.')
+
+
+def check_distill_loss_weights(distill_losses: Mapping[str, object]) -> None:
+    """Check the ``loss_weight`` of every distill loss, zkd_mm's or not.
+
+    MMRazor's losses accept any weight; a negative one makes the student
+    maximize the divergence from its teacher.
+
+    Args:
+        distill_losses (Mapping[str, object]): The distiller's losses.
+
+    Raises:
+        ValueError: Naming the loss whose weight is negative or not finite.
+    """
+    for name, loss in distill_losses.items():
+        weight = getattr(loss, 'loss_weight', None)
+        if isinstance(weight, (int, float)):
+            check_number(f'distill loss {name!r} ({type(loss).__name__})',
+                         'loss_weight', weight, 'non-negative')

@@ -59,10 +59,12 @@ class _MLKDLoss(nn.Module):
         super().__init__()
         name = type(self).__name__
         temperatures = tuple(float(t) for t in temperatures)
-        if not temperatures or min(temperatures) <= 0:
+        if not temperatures or not all(
+                math.isfinite(t) and t > 0 for t in temperatures):
             raise ValueError(f'{name}: temperatures must be a non-empty list '
-                             f'of positive numbers, got {temperatures}.')
-        check_loss_args(name, nonfinite=nonfinite)
+                             f'of finite positive numbers, got '
+                             f'{temperatures}.')
+        check_loss_args(name, nonfinite=nonfinite, loss_weight=loss_weight)
         self.temperatures = temperatures
         self.loss_weight = loss_weight
         self.official_quirks = official_quirks

@@ -7,7 +7,7 @@ from mmrazor.registry import MODELS
 
 from ..functional.zscore import DEFAULT_EPS, zscore
 from ..functional.zscore_kl_div import check_logit_pair
-from .loss_args import check_loss_args
+from .loss_args import check_loss_args, check_number
 from .nonfinite import check_finite_loss
 
 _REDUCTIONS = ('batchmean', 'sum', 'none')
@@ -83,7 +83,10 @@ class ZScoreDKDLoss(nn.Module):
                  nonfinite: str = 'raise') -> None:
         super().__init__()
         check_loss_args('ZScoreDKDLoss', nonfinite=nonfinite, tau=tau,
-                        eps=eps, reduction=reduction, reductions=_REDUCTIONS)
+                        eps=eps, loss_weight=loss_weight,
+                        reduction=reduction, reductions=_REDUCTIONS)
+        check_number('ZScoreDKDLoss', 'alpha', alpha, 'non-negative')
+        check_number('ZScoreDKDLoss', 'beta', beta, 'non-negative')
         self.tau = tau
         self.alpha = alpha
         self.beta = beta

@@ -56,7 +56,8 @@ class ZScoreKLDivergence(nn.Module):
                  nonfinite: str = 'raise') -> None:
         super().__init__()
         check_loss_args('ZScoreKLDivergence', nonfinite=nonfinite, tau=tau,
-                        eps=eps, reduction=reduction, reductions=REDUCTIONS)
+                        eps=eps, loss_weight=loss_weight,
+                        reduction=reduction, reductions=REDUCTIONS)
         self.tau = tau
         self.loss_weight = loss_weight
         self.reduction = reduction
