@@ -9,7 +9,9 @@ from .compat import install as _install_compat
 
 _install_compat()
 
-from . import engine, models  # noqa: E402,F401
+from . import datasets, engine, fileio, models  # noqa: E402,F401
 from .version import __version__, version_info  # noqa: E402
 
-__all__ = ['__version__', 'version_info', 'engine', 'models']
+__all__ = [
+    '__version__', 'version_info', 'datasets', 'engine', 'fileio', 'models'
+]
