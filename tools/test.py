@@ -13,6 +13,7 @@ from mmengine.registry import RUNNERS
 from mmengine.runner import Runner
 from mmrazor.utils import register_all_modules
 
+from zkd_mm.engine.run_safety import prepare_test
 from zkd_mm.engine.runner import finish_distributed, setup_distributed
 from zkd_mm.utils import add_cfg_options_arguments, apply_cfg_options
 
@@ -84,6 +85,7 @@ def main(argv: Optional[List[str]] = None) -> None:
     cfg = Config.fromfile(args.config)
     cfg = merge_args(cfg, args)
     setup_distributed(cfg, cfg.launcher)
+    prepare_test(cfg)
     run_test(cfg, args.out)
     # After run_test() returned, so that nothing here still holds the Runner.
     finish_distributed()

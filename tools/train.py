@@ -15,6 +15,8 @@ from mmengine.registry import RUNNERS
 from mmengine.runner import Runner
 from mmrazor.utils import register_all_modules
 
+from zkd_mm.engine import TrainingPreempted
+from zkd_mm.engine.run_safety import prepare_train
 from zkd_mm.engine.runner import finish_distributed, setup_distributed
 from zkd_mm.utils import add_cfg_options_arguments, apply_cfg_options
 
@@ -127,7 +129,13 @@ def main(argv: Optional[List[str]] = None) -> None:
     cfg = Config.fromfile(args.config)
     cfg = merge_args(cfg, args)
     setup_distributed(cfg, cfg.launcher)
-    train(cfg)
+    prepare_train(cfg)
+    try:
+        train(cfg)
+    except TrainingPreempted as stop:
+        # Every rank stopped at the same iteration, after the save.
+        finish_distributed()
+        raise SystemExit(stop.code) from None
     # After train() returned, so that nothing here still holds the Runner.
     finish_distributed()
 

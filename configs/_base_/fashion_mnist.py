@@ -30,7 +30,9 @@ test_pipeline = [
 train_dataloader = dict(
     batch_size=128,
     num_workers=1,
-    persistent_workers=True,
+    # Not persistent: each epoch's worker starts from seeded random states,
+    # so that a resumed run augments exactly as an uninterrupted one.
+    persistent_workers=False,
     drop_last=True,
     dataset=dict(
         type=dataset_type,

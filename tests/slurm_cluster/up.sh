@@ -8,6 +8,8 @@
 #   srun -n2 --cpus-per-task=1 --immediate=60 python ...
 #   bash tests/slurm_cluster/down.sh          # PURGE=1 also deletes $STATE
 #
+# A requeued job may start again cred_expire (CRED_EXPIRE, default 5; Slurm's is
+# 120) seconds after the requeue, plus a scheduling pass.
 # Installs slurmctld/slurmd/slurm-client/munge only if a binary is missing. All state
 # (munge key/socket/log, slurm.conf, spool, logs, pid files) lives under $STATE.
 # Idempotent: daemons alive per pid file + /proc/PID/comm are left alone; if the
@@ -79,7 +81,7 @@ SlurmctldHost=$HOST(127.0.0.1)
 SlurmUser=root
 AuthType=auth/munge
 CredType=cred/munge
-AuthInfo=socket=$M/munge.socket.2
+AuthInfo=socket=$M/munge.socket.2,cred_expire=${CRED_EXPIRE:-5}
 StateSaveLocation=$STATE/ctld
 SlurmdSpoolDir=$STATE/spool
 SlurmctldPidFile=$STATE/slurmctld.pid

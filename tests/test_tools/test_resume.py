@@ -19,7 +19,7 @@ def test_resume_reproduces_an_uninterrupted_run(two_epoch_run, resume_config,
     _train(resume_config, tmp_path, resume_options(1))
     assert not (tmp_path / 'epoch_2.pth').exists()
     log = _train(resume_config, tmp_path, resume_options(2), '--resume')
-    assert 'Auto resumed from the latest checkpoint' in log
+    assert '--resume: resuming from' in log
     assert 'resumed epoch: 1, iter: 2' in log
     assert 'Epoch(train) [1]' not in log  # epoch 1 was not trained again
 
