@@ -183,8 +183,12 @@ def test_tiny_ctkd_zscore_run_moves_the_temperature_as_predicted(
     moves = [b - a for a, b in zip(trace, trace[1:])]
     replayed = [b - a for a, b in zip(predicted, predicted[1:-1])]
     assert all(abs(m) > 1e-6 for m in moves), moves
-    for measured, expected in zip(moves, replayed):
-        assert measured == pytest.approx(expected, rel=0.02, abs=2e-6)
+    for measured, expected, slope in zip(moves, replayed, slopes):
+        # Where dL/dT is near 0 (the first step), it is a small difference
+        # of large float32 sums in the run, and the replay (float64) can
+        # differ by some 10 %; elsewhere it agrees to 2 %.
+        rel = 0.02 if abs(slope) > 1e-3 else 0.2
+        assert measured == pytest.approx(expected, rel=rel, abs=2e-6)
     # Gradient ascent on the loss through the reversal (lambda < 0): the
     # first step (no momentum yet) goes the way dL/dT says; weight decay
     # alone would lower T (theta towards 0).
