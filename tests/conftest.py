@@ -1,10 +1,15 @@
 # Copyright (c) zkd_mm contributors. All rights reserved.
 """Shared test set-up and session-wide data fixtures."""
 import os
+import shlex
+import subprocess
+import tempfile
 from pathlib import Path
-from typing import Iterator
+from typing import Dict, Iterator
 
 import pytest
+
+from tests.subprocess_utils import REPO_ROOT
 
 # Tests must prove that checkpoints load *without* this escape hatch.
 os.environ.pop('TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD', None)
@@ -47,3 +52,55 @@ def fashion_mnist_root(tmp_path_factory) -> Path:
     from tests.data_fixtures.fashion_mnist import prepare_fashion_mnist_or_skip
     return prepare_fashion_mnist_or_skip(
         tmp_path_factory.mktemp('fashion_mnist'))
+
+
+CLUSTER = REPO_ROOT / 'tests' / 'slurm_cluster'
+PACKAGES_MISSING = 'up.sh: ERROR: apt-get install'
+
+
+def _read_env_sh(path: Path) -> Dict[str, str]:
+    """The ``export NAME=VALUE`` lines that up.sh writes, as a dict."""
+    env = {}
+    for line in path.read_text().splitlines():
+        words = shlex.split(line)
+        if len(words) == 2 and words[0] == 'export' and '=' in words[1]:
+            name, value = words[1].split('=', 1)
+            env[name] = value
+    return env
+
+
+def _tool_env(extra):
+    from tests.test_tools.tool_runner import tool_env
+    return tool_env(extra)
+
+
+def _cluster_script(name: str, state: Path,
+                    **env: str) -> subprocess.CompletedProcess:
+    return subprocess.run(['bash', str(CLUSTER / name)],
+                          env=_tool_env({'STATE': str(state), **env}),
+                          capture_output=True,
+                          text=True,
+                          timeout=600)
+
+
+@pytest.fixture(scope='session')
+def slurm_cluster():
+    """Bring up the test cluster in its own state dir; tear it down after.
+
+    Skips only when the Slurm packages cannot be installed; any other
+    bring-up failure fails the test. The state dir is not under pytest's
+    private (0700) tmp tree: munged runs as user ``munge`` and must reach
+    its socket and key there.
+    """
+    state = Path(tempfile.mkdtemp(prefix='zkd_mm_slurm_'))
+    state.chmod(0o755)
+    up = _cluster_script('up.sh', state)
+    if up.returncode != 0:
+        log = up.stdout + up.stderr
+        _cluster_script('down.sh', state, PURGE='1')
+        if PACKAGES_MISSING in log:
+            pytest.skip(f'Slurm packages cannot be installed:\n{log[-2000:]}')
+        pytest.fail(f'tests/slurm_cluster/up.sh failed:\n{log[-4000:]}')
+    yield _read_env_sh(state / 'env.sh')
+    down = _cluster_script('down.sh', state, PURGE='1')
+    assert down.returncode == 0, down.stdout + down.stderr

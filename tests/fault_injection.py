@@ -2,10 +2,14 @@
 """Run a tool with a checkpoint save held open at a chosen moment.
 
 ``python -m tests.fault_injection tools/train.py ARGS...`` runs the tool
-unchanged, except that the ``ZKD_FAULT_CALL``-th time (1-based) the code
-reaches the moment named by ``ZKD_FAULT_MOMENT`` it creates the file
-``ZKD_FAULT_MARKER`` and sleeps, so that a test can kill the process
-exactly there:
+unchanged (so does any Python process started with
+``tests/fault_injection_site`` on ``PYTHONPATH``, e.g. under srun), except:
+
+- with ``ZKD_ITER_SLEEP=SECONDS``, every training iteration is followed by
+  a pause, so that a test can signal a run in the middle of an epoch;
+- the ``ZKD_FAULT_CALL``-th time (1-based) the code reaches the moment
+  named by ``ZKD_FAULT_MOMENT`` it creates the file ``ZKD_FAULT_MARKER``
+  and sleeps, so that a test can kill the process exactly there:
 
 - ``mid_write``: half of a checkpoint's bytes are in the temporary file
   (``zkd_mm.fileio.atomic_local_backend._write_chunks``);
@@ -46,12 +50,27 @@ def _write_half(file, data) -> None:
     os.fsync(file.fileno())
 
 
+def _slow_iterations(seconds: float) -> None:
+    from zkd_mm.engine.loops import ResumableEpochBasedTrainLoop
+    original = ResumableEpochBasedTrainLoop.run_iter
+
+    def run_iter(self, idx, data_batch):
+        original(self, idx, data_batch)
+        time.sleep(seconds)
+
+    ResumableEpochBasedTrainLoop.run_iter = run_iter
+
+
 def install() -> None:
-    """Patch the moment ``ZKD_FAULT_MOMENT`` names."""
+    """Patch what the environment asks for (see the module docstring)."""
     import zkd_mm  # noqa: F401
     from zkd_mm.engine.hooks import AtomicCheckpointHook
     from zkd_mm.fileio import atomic_local_backend
-    moment = os.environ['ZKD_FAULT_MOMENT']
+    if os.environ.get('ZKD_ITER_SLEEP'):
+        _slow_iterations(float(os.environ['ZKD_ITER_SLEEP']))
+    moment = os.environ.get('ZKD_FAULT_MOMENT')
+    if moment is None:
+        return
     if moment == 'mid_write':
         _pause_on_call(atomic_local_backend, '_write_chunks', _write_half)
     elif moment == 'before_removal':

@@ -62,7 +62,8 @@ def _py2(value):
     return value
 
 
-def _dump(obj, path: Path) -> None:
+def dump_py2_pickle(obj, path: Path) -> None:
+    """Pickle ``obj`` the way the Python 2 CIFAR files are."""
     with open(path, 'wb') as file:
         _Py2Pickler(file, protocol=2).dump(_py2(obj))
 
@@ -77,7 +78,7 @@ def write_tiny_cifar100(data_root: Path,
     folder.mkdir(parents=True, exist_ok=True)
     for split, count in (('train', num_train), ('test', num_test)):
         fine = [int(x) for x in rng.choice(NUM_CLASSES, count, False)]
-        _dump(
+        dump_py2_pickle(
             {
                 'filenames': [f'tiny_{split}_{i}.png' for i in range(count)],
                 'batch_label': f'{split}ing batch 1 of 1',
@@ -86,7 +87,7 @@ def write_tiny_cifar100(data_root: Path,
                 'data': rng.integers(0, 256, (count, 3 * 32 * 32),
                                      dtype=np.uint8),
             }, folder / split)
-    _dump(
+    dump_py2_pickle(
         {
             'fine_label_names': [f'class_{i}' for i in range(NUM_CLASSES)],
             'coarse_label_names':

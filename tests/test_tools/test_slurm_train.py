@@ -1,64 +1,10 @@
 # Copyright (c) zkd_mm contributors. All rights reserved.
 """tools/slurm_train.sh on a real single-node Slurm cluster, CPU only."""
 import re
-import shlex
-import subprocess
-import tempfile
-from pathlib import Path
-from typing import Dict
 
-import pytest
-
-from tests.subprocess_utils import REPO_ROOT
 from tests.test_tools.tool_runner import (assert_tool_ok, evidence_lines,
                                           free_port, run_tool, small_options,
                                           tool_env)
-
-CLUSTER = REPO_ROOT / 'tests' / 'slurm_cluster'
-PACKAGES_MISSING = 'up.sh: ERROR: apt-get install'
-
-
-def _read_env_sh(path: Path) -> Dict[str, str]:
-    """The ``export NAME=VALUE`` lines that up.sh writes, as a dict."""
-    env = {}
-    for line in path.read_text().splitlines():
-        words = shlex.split(line)
-        if len(words) == 2 and words[0] == 'export' and '=' in words[1]:
-            name, value = words[1].split('=', 1)
-            env[name] = value
-    return env
-
-
-def _cluster_script(name: str, state: Path,
-                    **env: str) -> subprocess.CompletedProcess:
-    return subprocess.run(['bash', str(CLUSTER / name)],
-                          env=tool_env({'STATE': str(state), **env}),
-                          capture_output=True,
-                          text=True,
-                          timeout=600)
-
-
-@pytest.fixture(scope='session')
-def slurm_cluster():
-    """Bring up the test cluster in its own state dir; tear it down after.
-
-    Skips only when the Slurm packages cannot be installed; any other
-    bring-up failure fails the test. The state dir is not under pytest's
-    private (0700) tmp tree: munged runs as user ``munge`` and must reach
-    its socket and key there.
-    """
-    state = Path(tempfile.mkdtemp(prefix='zkd_mm_slurm_'))
-    state.chmod(0o755)
-    up = _cluster_script('up.sh', state)
-    if up.returncode != 0:
-        log = up.stdout + up.stderr
-        _cluster_script('down.sh', state, PURGE='1')
-        if PACKAGES_MISSING in log:
-            pytest.skip(f'Slurm packages cannot be installed:\n{log[-2000:]}')
-        pytest.fail(f'tests/slurm_cluster/up.sh failed:\n{log[-4000:]}')
-    yield _read_env_sh(state / 'env.sh')
-    down = _cluster_script('down.sh', state, PURGE='1')
-    assert down.returncode == 0, down.stdout + down.stderr
 
 
 def test_scontrol_gives_the_master_host(slurm_cluster, monkeypatch):
