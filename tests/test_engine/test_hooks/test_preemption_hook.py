@@ -156,6 +156,7 @@ def test_slurm_signal_requeues_and_resumes_exactly(slurm_cluster,
                                                    fashion_mnist_root,
                                                    tmp_path):
     env = _slow_env(slurm_cluster)
+    fast = tool_env({'PYTHONPATH': str(runs.REPO_ROOT), **slurm_cluster})
     # Twice the images: each of the two tasks still gets 8 batches/epoch.
     opts = runs.options(
         fashion_mnist_root, 3,
@@ -165,8 +166,8 @@ def test_slurm_signal_requeues_and_resumes_exactly(slurm_cluster,
     job = _sbatch(
         _slurm_batch_script(tmp_path / 'reference.sh', reference, opts,
                             free_port(), requeue=False),
-        tmp_path / 'reference.log', env)
-    assert _wait_job(job, env) == 'COMPLETED/0', (
+        tmp_path / 'reference.log', fast)
+    assert _wait_job(job, fast) == 'COMPLETED/0', (
         tmp_path / 'reference.log').read_text()[-4000:]
 
     work_dir, log = tmp_path / 'work', tmp_path / 'job.log'
