@@ -21,7 +21,7 @@ from tests.subprocess_utils import REPO_ROOT
 from tests.test_tools.tool_runner import tool_env
 
 CONFIG = (REPO_ROOT / 'configs' / 'fashion_mnist' /
-          'kd-zscore_resnet18-w8_lenet5_fashion-mnist.py')
+          'kd-zscore_resnet18-w8_lenet5_1xb128_fashion-mnist-10k.py')
 BATCH = 16
 ITERS_PER_EPOCH = 8
 TRAIN_SIZE = BATCH * ITERS_PER_EPOCH

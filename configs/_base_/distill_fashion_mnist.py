@@ -1,12 +1,12 @@
 # Shared by the Fashion-MNIST distillation configs in configs/fashion_mnist/:
 # the algorithm, the LeNet-5 student and the ResNet_CIFAR-18 (width 8)
-# teacher with its shipped checkpoint. Data, augmentation and schedule come
-# from fashion_mnist.py and are the same for every method and for the
-# student-only baseline. Each config adds the distiller and the student's
-# CE weight.
-_base_ = ['./fashion_mnist.py']
+# teacher with its shipped checkpoint. Data, augmentation, schedule and the
+# held-out validation split come from fashion_mnist_10k.py and are the same
+# for every method and for the student-only baseline. Each config adds the
+# distiller and the student's CE weight.
+_base_ = ['./fashion_mnist_10k.py']
 
-# Trained with configs/fashion_mnist/resnet18-w8_fashion-mnist.py, see
+# Trained with configs/fashion_mnist/resnet18-w8_1xb128_fashion-mnist.py, see
 # checkpoints/fashion_mnist/README.md.
 teacher_ckpt = 'checkpoints/fashion_mnist/teacher_resnet18-w8_fmnist.pth'
 

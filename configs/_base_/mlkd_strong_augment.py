@@ -8,9 +8,7 @@
 # bits is the official Identity op. The strong view is the weak view's
 # crop and flip, this, then a Cutout of random size that each dataset's
 # base sets (it depends on the image size).
-mlkd_randaugment = dict(
-    type='RandAugment',
-    policies=[
+mlkd_ops = [
         dict(type='AutoContrast', prob=1.0),
         dict(type='Brightness', magnitude_range=(-0.95, -0.05), prob=1.0,
              random_negative_prob=0.0),
@@ -35,8 +33,19 @@ mlkd_randaugment = dict(
              random_negative_prob=0.5),
         dict(type='Translate', magnitude_range=(0, 0.3), direction='vertical',
              pad_val=0, prob=1.0, random_negative_prob=0.5),
-    ],
+]
+mlkd_randaugment = dict(
+    type='RandAugment',
+    policies=mlkd_ops,
     num_policies=2,
     magnitude_level=10,
     magnitude_std='inf',
     total_level=10)
+# For single-channel images: the 10 ops that mmpretrain can apply to them
+# (AutoContrast, ColorTransform, Contrast and Equalize need 3 channels).
+mlkd_randaugment_gray = dict(
+    mlkd_randaugment,
+    policies=[
+        op for op in mlkd_ops if op['type'] not in
+        ('AutoContrast', 'ColorTransform', 'Contrast', 'Equalize')
+    ])

@@ -28,23 +28,47 @@ import zkd_mm  # noqa: F401  isort: skip
 from mmrazor.registry import MODELS  # isort: skip
 
 CONFIG_DIR = REPO_ROOT / 'configs' / 'fashion_mnist'
-PAIR = 'resnet18-w8_lenet5_fashion-mnist'
-TEACHER_CONFIG = CONFIG_DIR / 'resnet18-w8_fashion-mnist.py'
-STUDENT_CONFIG = CONFIG_DIR / 'lenet5_fashion-mnist.py'
-# Config -> (loss type, loss kwargs, student CE weight, warm-up epochs).
+PAIR = 'resnet18-w8_lenet5_1xb128_fashion-mnist-10k'
+TEACHER_CONFIG = CONFIG_DIR / 'resnet18-w8_1xb128_fashion-mnist.py'
+STUDENT_CONFIG = CONFIG_DIR / 'lenet5_1xb128_fashion-mnist-10k.py'
+# Config -> ({loss name: (type, kwargs)}, student CE weight, custom hooks).
+_MLKD_T = (4.0, 3.0, 5.0, 2.0, 6.0)
+_MLKD_Z_T = (2.0, 3.0, 5.0, 2.0, 6.0)
+_CTKD_HOOK = dict(type='mmrazor.CTKDCurriculumHook', decay_max=0.0,
+                  decay_min=-1.0, decay_loops=2)
 DISTILL_CONFIGS = {
-    f'kd_{PAIR}.py': ('KLDivergence', dict(tau=4.0,
-                                           loss_weight=0.9), 0.1, None),
-    f'kd-zscore_{PAIR}.py':
-    ('ZScoreKLDivergence', dict(tau=2.0, loss_weight=9.0), 0.1, None),
-    f'dkd_{PAIR}.py':
-    ('ZScoreDKDLoss',
-     dict(tau=4.0, alpha=1.0, beta=8.0, loss_weight=1.0,
-          standardize=False), 1.0, 2),
-    f'dkd-zscore_{PAIR}.py':
-    ('ZScoreDKDLoss',
-     dict(tau=2.0, alpha=1.0, beta=8.0, loss_weight=9.0,
-          standardize=True), 1.0, 2),
+    f'kd_{PAIR}.py': (dict(loss_kl=('KLDivergence', dict(
+        tau=4.0, loss_weight=0.9))), 0.1, []),
+    f'kd-zscore_{PAIR}.py': (dict(loss_kl=('ZScoreKLDivergence', dict(
+        tau=2.0, loss_weight=9.0))), 0.1, []),
+    f'dkd_{PAIR}.py': (dict(loss_dkd=('ZScoreDKDLoss', dict(
+        tau=4.0, alpha=1.0, beta=8.0, loss_weight=1.0, standardize=False))),
+                       1.0, [dict(type='mmrazor.DistillLossWarmupHook',
+                                  warmup_epochs=2)]),
+    f'dkd-zscore_{PAIR}.py': (dict(loss_dkd=('ZScoreDKDLoss', dict(
+        tau=2.0, alpha=1.0, beta=8.0, loss_weight=9.0, standardize=True))),
+                              1.0, [dict(type='mmrazor.DistillLossWarmupHook',
+                                         warmup_epochs=2)]),
+    f'ctkd_{PAIR}.py': (dict(loss_kl=('CTKDLoss', dict(
+        standardize=False, t_start=1.0, t_end=20.0, loss_weight=0.9))), 0.1,
+                        [_CTKD_HOOK]),
+    f'ctkd-zscore_{PAIR}.py': (dict(loss_kl=('CTKDLoss', dict(
+        standardize=True, t_start=1.0, t_end=20.0, loss_weight=9.0))), 0.1,
+                               [_CTKD_HOOK]),
+    f'mlkd_{PAIR}.py': (dict(
+        loss_instance=('MLKDInstanceLoss', dict(
+            temperatures=_MLKD_T, standardize=False, loss_weight=0.9)),
+        loss_class=('MLKDClassLoss', dict(temperatures=_MLKD_T,
+                                          loss_weight=0.9)),
+        loss_batch=('MLKDBatchLoss', dict(temperatures=_MLKD_T,
+                                          loss_weight=0.9))), 0.1, []),
+    f'mlkd-zscore_{PAIR}.py': (dict(
+        loss_instance=('MLKDInstanceLoss', dict(
+            temperatures=_MLKD_Z_T, standardize=True, loss_weight=9.0)),
+        loss_class=('MLKDClassLoss', dict(temperatures=_MLKD_Z_T,
+                                          loss_weight=9.0)),
+        loss_batch=('MLKDBatchLoss', dict(temperatures=_MLKD_Z_T,
+                                          loss_weight=9.0))), 0.1, []),
 }
 ALL_CONFIGS = [TEACHER_CONFIG, STUDENT_CONFIG
                ] + [CONFIG_DIR / name for name in DISTILL_CONFIGS]
@@ -69,14 +93,24 @@ def test_all_configs_are_listed():
 
 def test_methods_share_teacher_data_augmentation_and_schedule():
     teacher = _config(TEACHER_CONFIG)
-    shared = ('train_pipeline', 'test_pipeline', 'train_dataloader',
-              'val_dataloader', 'optim_wrapper', 'param_scheduler',
-              'train_cfg')
+    shared = ('test_pipeline', 'val_dataloader', 'test_dataloader',
+              'optim_wrapper', 'param_scheduler', 'train_cfg')
     students = [STUDENT_CONFIG] + [CONFIG_DIR / n for n in DISTILL_CONFIGS]
     configs = [_config(path) for path in students]
     for cfg in configs[1:]:
         for key in shared:
             assert cfg[key] == configs[0][key], (cfg.filename, key)
+        # MLKD draws two views from the same images; the others one.
+        loader = cfg.train_dataloader
+        if 'mlkd' in cfg.filename:
+            assert [t.type for t in loader.dataset.pipeline] == [
+                'MultiView', 'PackInputs'
+            ]
+            assert loader.dataset.pipeline[0].transforms[0] == (
+                configs[0].train_pipeline[:-1])
+        else:
+            assert loader == configs[0].train_dataloader, cfg.filename
+        assert loader.dataset.indices == 10000
         # The distillation teacher is the teacher config's model.
         for part in ('backbone', 'neck', 'head'):
             assert cfg.model.teacher[part] == teacher.model[part]
@@ -84,28 +118,44 @@ def test_methods_share_teacher_data_augmentation_and_schedule():
         assert cfg.model.teacher_ckpt == (
             'checkpoints/fashion_mnist/teacher_resnet18-w8_fmnist.pth')
         assert cfg.val_cfg.type == 'mmrazor.SingleTeacherDistillValLoop'
-    # Data and augmentation of the teacher too; its lr and epochs differ.
-    for key in ('train_pipeline', 'test_pipeline', 'train_dataloader',
-                'val_dataloader'):
+    # The teacher's data and augmentation too (it trained on all 60000
+    # training images and validated on the test split); its lr and epochs
+    # differ.
+    for key in ('train_pipeline', 'test_pipeline'):
         assert teacher[key] == configs[0][key]
+    assert teacher.train_dataloader.dataset.indices is None
+    assert teacher.val_dataloader == configs[0].test_dataloader
+
+
+def test_students_validate_on_held_out_training_images():
+    """Hyper-parameters are chosen on images that no student trains on."""
+    for path in [STUDENT_CONFIG] + [CONFIG_DIR / n for n in DISTILL_CONFIGS]:
+        cfg = _config(path)
+        train, val, test = (cfg[f'{s}_dataloader'].dataset
+                            for s in ('train', 'val', 'test'))
+        assert (train.split, train.test_mode, train.indices) == (
+            'train', False, 10000)  # the first 10000 of 60000
+        assert (val.split, val.test_mode, val.indices) == ('train', False,
+                                                           -10000)
+        assert (test.split, test.test_mode, test.indices) == ('test', True,
+                                                              None)
+        assert cfg.default_hooks.checkpoint.save_best == 'accuracy/top1'
 
 
 @pytest.mark.parametrize('name', sorted(DISTILL_CONFIGS))
 def test_distill_loss_hyper_parameters(name):
-    loss_type, kwargs, ce_weight, warmup = DISTILL_CONFIGS[name]
+    losses, ce_weight, hooks = DISTILL_CONFIGS[name]
     cfg = _config(CONFIG_DIR / name)
-    (loss, ) = cfg.model.distiller.distill_losses.values()
-    assert loss.type == loss_type
-    for key, value in kwargs.items():
-        assert loss[key] == value, key
+    assert sorted(cfg.model.distiller.distill_losses) == sorted(losses)
+    for loss_name, (loss_type, kwargs) in losses.items():
+        loss = cfg.model.distiller.distill_losses[loss_name]
+        assert loss.type == loss_type
+        for key, value in kwargs.items():
+            assert loss[key] == value, (loss_name, key)
     assert cfg.model.architecture.head.loss.loss_weight == ce_weight
-    hooks = cfg.get('custom_hooks', [])
-    if warmup is None:
-        assert not hooks
-    else:
-        assert hooks == [
-            dict(type='mmrazor.DistillLossWarmupHook', warmup_epochs=warmup)
-        ]
+    assert cfg.get('custom_hooks', []) == hooks
+    assert cfg.model.distiller.student_recorders.fc.source == (
+        'backbone.classifier')
 
 
 @pytest.mark.parametrize('path', ALL_CONFIGS, ids=lambda p: p.stem)

@@ -113,7 +113,7 @@ def test_test_py_with_a_converted_student_names_the_fitting_config(
 
     # With the student's own config, the same file tests as it should.
     student_config = (runs.REPO_ROOT / 'configs' / 'fashion_mnist' /
-                      'lenet5_fashion-mnist.py')
+                      'lenet5_1xb128_fashion-mnist-10k.py')
     log = assert_tool_ok(
         runs.run(
             python_tool('test.py', str(student_config), str(student),
