@@ -1,0 +1,108 @@
+# Copyright (c) zkd_mm contributors. All rights reserved.
+"""Gather benchmark runs into the model zoo, or check them against it.
+
+    python tools/benchmark/gather.py [--work-root DIR]
+        [--update-metafiles] [--update-readme README:NAME ...]
+        [--out DIR] [--weights MODEL=URL ...] [--sweep NAME]
+        [--check --tolerance 2]
+
+Reads every finished run under ``--work-root`` (``benchmark.json``,
+``scalars.json`` of each attempt, the test results), aggregates mean ±
+sample std over seeds, and
+
+- writes ``summary.csv``, ``summary.json`` and ``models.png`` into
+  ``--out`` (with ``--sweep NAME``: ``NAME.md`` and ``NAME.png``, the
+  table and heat map of a two-key sweep);
+- with ``--update-metafiles``, sets the ``Results`` of each model in its
+  ``metafile.yml`` (and ``Weights`` given with ``--weights``);
+- with ``--update-readme PATH:NAME``, regenerates the table between
+  ``<!-- benchmark:NAME -->`` and ``<!-- benchmark:end -->`` in PATH from
+  the models of the metafile whose ``README`` is PATH;
+- with ``--check``, fails (exit 1) if a model's mean moved more than
+  ``--tolerance`` stored stds from its stored ``Results``.
+"""
+import argparse
+import os
+import os.path as osp
+import shlex
+import sys
+from typing import List, Optional
+
+from zkd_mm.benchmark import aggregate_runs
+from zkd_mm.benchmark.plots import plot_models, plot_sweep, sweep_table
+from zkd_mm.benchmark.results import find_runs
+from zkd_mm.benchmark.zoo import (check, dump_metafile, load_metafiles,
+                                  render_table, replace_block,
+                                  update_metafiles, write_summary)
+
+
+def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
+    """Parse the command line (``sys.argv[1:]`` by default)."""
+    parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
+    parser.add_argument('--work-root', default='work_dirs/benchmark')
+    parser.add_argument('--model-index', default='model-index.yml')
+    parser.add_argument('--out', help='folder for the summary and plots')
+    parser.add_argument('--update-metafiles', action='store_true')
+    parser.add_argument('--update-readme', nargs='+', default=[],
+                        metavar='PATH:NAME')
+    parser.add_argument('--weights', nargs='+', default=[],
+                        metavar='MODEL=URL')
+    parser.add_argument('--sweep', metavar='NAME',
+                        help='write the two-key sweep table and heat map')
+    parser.add_argument('--command', default=None,
+                        help='the benchmark command, quoted under the '
+                        'tables (defaults to this command)')
+    parser.add_argument('--check', action='store_true')
+    parser.add_argument('--tolerance', type=float, default=2.0)
+    return parser.parse_args(argv)
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    """Gather; exit status 1 when --check finds a moved model."""
+    args = parse_args(argv)
+    aggregates = aggregate_runs(find_runs(args.work_root))
+    if not aggregates:
+        raise SystemExit(f'error: no finished run under {args.work_root}')
+    metafiles = load_metafiles(args.model_index)
+    if args.check:
+        problems = check(metafiles, aggregates, args.tolerance)
+        print('\n'.join(problems) or
+              f'{len(aggregates)} models within {args.tolerance} stds.')
+        return int(bool(problems))
+    if args.out:
+        os.makedirs(args.out, exist_ok=True)
+        write_summary(aggregates, osp.join(args.out, 'summary.csv'),
+                      osp.join(args.out, 'summary.json'))
+        if any(not a.overrides for a in aggregates):
+            plot_models(aggregates, osp.join(args.out, 'models.png'))
+        if args.sweep:
+            with open(osp.join(args.out, f'{args.sweep}.md'), 'w') as file:
+                file.write(sweep_table(aggregates) + '\n')
+            plot_sweep(aggregates, osp.join(args.out, f'{args.sweep}.png'),
+                       args.sweep)
+    if args.update_metafiles:
+        weights = dict(item.split('=', 1) for item in args.weights)
+        for path in update_metafiles(metafiles, aggregates, weights):
+            dump_metafile(path, metafiles[path])
+            print(f'updated {path}')
+    command = args.command or shlex.join(['python', *sys.argv])
+    for item in args.update_readme:
+        path, _, name = item.rpartition(':')
+        models = [
+            model for data in metafiles.values()
+            for collection in data.get('Collections', [])
+            if osp.abspath(collection.get('README', '')) == osp.abspath(path)
+            for model in data.get('Models', [])
+        ]
+        with open(path) as file:
+            text = file.read()
+        text = replace_block(text, name,
+                             render_table(models, aggregates, command))
+        with open(path, 'w') as file:
+            file.write(text)
+        print(f'updated {path} ({name})')
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
