@@ -35,12 +35,12 @@ fi
 SRUN_ARGS=${SRUN_ARGS:-""}
 SIGNAL=${SIGNAL:-""}
 REQUEUE=${REQUEUE:-0}
-PREEMPTED=75  # tools/train.py's exit status after a signal
 PY_ARGS=("${@:5}")
 if [ "${REQUEUE}" = 1 ]; then
     PY_ARGS+=(--resume)
 fi
 
+STARTED=$(mktemp)  # the checkpoints this run writes are newer
 # shellcheck disable=SC2086  # SRUN_ARGS holds several words on purpose
 PYTHONPATH="$(dirname "$0")/..":$PYTHONPATH \
 srun -p "${PARTITION}" \
@@ -66,11 +66,18 @@ while true; do
     kill -0 "${SRUN_PID}" 2>/dev/null || break
 done
 
-if [ "${STATUS}" = "${PREEMPTED}" ] && [ "${REQUEUE}" = 1 ]; then
+# Stopped on a signal: the tasks exited 75 after pointing last_checkpoint
+# at a preemption checkpoint (srun may report another status when it
+# stops the last tasks, so the pointer is what counts).
+POINTER="${WORK_DIR}/last_checkpoint"
+if [ "${STATUS}" != 0 ] && [ "${REQUEUE}" = 1 ] && [ "${POINTER}" -nt "${STARTED}" ] \
+    && grep -q '/preempted_iter_[0-9]*\.pth$' "${POINTER}"; then
     if [ -n "${SLURM_JOB_ID:-}" ]; then
+        echo "Training stopped on a signal after saving; requeueing job ${SLURM_JOB_ID}."
         scontrol requeue "${SLURM_JOB_ID}"
     else
         echo "REQUEUE=1 needs a batch job (sbatch --requeue); not requeued." >&2
     fi
 fi
+rm -f "${STARTED}"
 exit "${STATUS}"

@@ -15,6 +15,7 @@ from mmrazor.utils import register_all_modules
 
 from zkd_mm.engine.run_safety import prepare_test
 from zkd_mm.engine.runner import finish_distributed, setup_distributed
+from zkd_mm.models.distillers import describe_distill_losses
 from zkd_mm.utils import add_cfg_options_arguments, apply_cfg_options
 
 
@@ -70,6 +71,8 @@ def run_test(cfg: Config, out: Optional[str] = None) -> None:
         runner = RUNNERS.build(cfg)
     else:
         runner = Runner.from_cfg(cfg)
+    for line in describe_distill_losses(runner.model):
+        runner.logger.info(line)
     if out is not None:
         runner.test_evaluator.metrics.append(DumpResults(out_file_path=out))
     runner.test()

@@ -8,14 +8,11 @@ would, since zkd_mm's import changes mmengine's view of it.
 """
 import json
 import os
-import shutil
-import subprocess
-import sys
-import zipfile
 
 import yaml
 
 from tests.subprocess_utils import REPO_ROOT, assert_ok, run_python
+from tests.wheel_install import build_and_install
 
 LOOKED_UP = [
     'cifar100/kd-zscore_resnet32x4_resnet8x4_cifar100.py',
@@ -196,33 +193,14 @@ def test_modelindex_accepts_the_index():
 
 def test_wheel_ships_the_configs(tmp_path):
     """A regular (non-editable) install finds ``zkd_mm::`` configs too."""
-    source = tmp_path / 'source'
-    source.mkdir()
-    for name in ('pyproject.toml', 'README.md', 'model-index.yml'):
-        shutil.copy2(REPO_ROOT / name, source / name)
-    for name in ('zkd_mm', 'configs'):
-        shutil.copytree(
-            REPO_ROOT / name,
-            source / name,
-            symlinks=True,
-            ignore=shutil.ignore_patterns('__pycache__'))
-    wheels, target = tmp_path / 'wheels', tmp_path / 'site'
-    pip = [sys.executable, '-m', 'pip', '--disable-pip-version-check', '-q']
-    subprocess.run(
-        pip + ['wheel', '--no-deps', '--no-build-isolation', '-w',
-               str(wheels), str(source)],
-        check=True, capture_output=True, timeout=300)
-    wheel, = wheels.glob('zkd_mm-*.whl')
-    names = zipfile.ZipFile(wheel).namelist()
+    target = build_and_install(tmp_path)
+    files = {str(p.relative_to(target)) for p in target.rglob('*')}
     for name in LOOKED_UP + ['_base_/distill_cifar100.py',
                              'kd_zscore_r50_mv1_in1k.py', 'metafile.yml',
                              'cifar100/metafile.yml']:
-        assert f'zkd_mm/.mim/configs/{name}' in names, name
-    assert 'zkd_mm/.mim/model-index.yml' in names
-    subprocess.run(
-        pip + ['install', '--no-deps', '--no-index', '--target',
-               str(target), str(wheel)],
-        check=True, capture_output=True, timeout=300)
+        assert f'zkd_mm/.mim/configs/{name}' in files, name
+    assert 'zkd_mm/.mim/model-index.yml' in files
+    assert 'zkd_mm/.mim/tools/train.py' in files
     out = assert_ok(
         run_python(
             f"""

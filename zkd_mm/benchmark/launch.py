@@ -11,6 +11,7 @@ import glob
 import json
 import os
 import os.path as osp
+import re
 import socket
 import subprocess
 import sys
@@ -158,6 +159,12 @@ def _checkpoints(work_dir: str) -> Dict[str, str]:
     return found
 
 
+def _step(checkpoint: Optional[str]) -> Optional[str]:
+    """``'epoch_3'`` of ``.../epoch_3.pth`` or ``.../best_x_epoch_3.pth``."""
+    match = re.search(r'((?:epoch|iter)_\d+)\.pth$', checkpoint or '')
+    return match.group(1) if match else None
+
+
 @dataclass
 class Outcome:
     """What happened to one spec."""
@@ -197,7 +204,12 @@ def run_spec(spec: RunSpec,
         _write_state(spec.work_dir, state)
         return Outcome(spec, 'failed', log_tail(log))
     if test:
-        for kind, checkpoint in sorted(_checkpoints(spec.work_dir).items()):
+        checkpoints = _checkpoints(spec.work_dir)
+        if _step(checkpoints.get('best')) == _step(checkpoints.get('last')):
+            # The best epoch is the last: the same weights, one test.
+            checkpoints.pop('best', None)
+            state['best_is_last'] = True
+        for kind, checkpoint in sorted(checkpoints.items()):
             test_dir = osp.join(spec.work_dir, f'test_{kind}')
             test_cmd = launcher.test(spec, checkpoint, test_dir, options)
             state['commands'][f'test_{kind}'] = test_cmd

@@ -129,7 +129,8 @@ def read_run(work_dir: str) -> Optional[RunResult]:
         result.val_best = validation[best_epoch][TOP1]
         result.best_epoch = best_epoch
     last_test = _test_metrics(osp.join(work_dir, 'test_last'))
-    best_test = _test_metrics(osp.join(work_dir, 'test_best'))
+    best_test = (last_test if state.get('best_is_last') else _test_metrics(
+        osp.join(work_dir, 'test_best')))
     result.test_last = last_test.get(TOP1)
     result.test_top5_last = last_test.get(TOP5)
     result.test_best = best_test.get(TOP1)
