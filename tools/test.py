@@ -1,5 +1,12 @@
 # Copyright (c) zkd_mm contributors. All rights reserved.
 """Test (and evaluate) a checkpoint with the config's test loop."""
+import warnings
+
+# mmengine and mim import setuptools' deprecated pkg_resources (each time a
+# config names a package); only that upstream warning is silenced here.
+warnings.filterwarnings(
+    'ignore', message='pkg_resources is deprecated', category=UserWarning)
+
 import argparse
 import os
 import os.path as osp
@@ -13,6 +20,7 @@ from mmengine.registry import RUNNERS
 from mmengine.runner import Runner
 from mmrazor.utils import register_all_modules
 
+from zkd_mm.compat.mmcls_alias import alias_config
 from zkd_mm.engine.run_safety import prepare_test
 from zkd_mm.engine.runner import finish_distributed, setup_distributed
 from zkd_mm.models.distillers import describe_distill_losses
@@ -48,6 +56,7 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
 
 def merge_args(cfg: Config, args: argparse.Namespace) -> Config:
     """Apply ``--cfg-options``, then the other command-line arguments."""
+    alias_config(cfg)
     apply_cfg_options(cfg, args)
     cfg.launcher = args.launcher
     # work_dir priority: CLI > config > ./work_dirs/<config stem>

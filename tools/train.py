@@ -1,5 +1,12 @@
 # Copyright (c) zkd_mm contributors. All rights reserved.
 """Train a distillation algorithm (or any mmengine model) from a config."""
+import warnings
+
+# mmengine and mim import setuptools' deprecated pkg_resources (each time a
+# config names a package); only that upstream warning is silenced here.
+warnings.filterwarnings(
+    'ignore', message='pkg_resources is deprecated', category=UserWarning)
+
 import argparse
 import logging
 import os
@@ -15,6 +22,7 @@ from mmengine.registry import RUNNERS
 from mmengine.runner import Runner
 from mmrazor.utils import register_all_modules
 
+from zkd_mm.compat.mmcls_alias import alias_config
 from zkd_mm.engine import TrainingPreempted
 from zkd_mm.engine.run_safety import prepare_train
 from zkd_mm.engine.runner import finish_distributed, setup_distributed
@@ -89,6 +97,7 @@ def _enable_auto_scale_lr(cfg: Config) -> None:
 
 def merge_args(cfg: Config, args: argparse.Namespace) -> Config:
     """Apply ``--cfg-options``, then the other command-line arguments."""
+    alias_config(cfg)
     apply_cfg_options(cfg, args)
     cfg.launcher = args.launcher
     # work_dir priority: CLI > config > ./work_dirs/<config stem>

@@ -20,6 +20,13 @@ Example:
         configs/kd_zscore_r34_r18_in1k.py work_dirs/kd/epoch_100.pth \\
         --out-dir work_dirs/kd/logit_analysis --max-samples 10000
 """
+import warnings
+
+# mmengine and mim import setuptools' deprecated pkg_resources (each time a
+# config names a package); only that upstream warning is silenced here.
+warnings.filterwarnings(
+    'ignore', message='pkg_resources is deprecated', category=UserWarning)
+
 import argparse
 import json
 import logging

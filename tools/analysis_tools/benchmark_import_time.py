@@ -7,6 +7,13 @@ the median over ``--repeats`` runs is printed as a markdown table.
 Example:
     python tools/analysis_tools/benchmark_import_time.py --repeats 5
 """
+import warnings
+
+# mmengine and mim import setuptools' deprecated pkg_resources (each time a
+# config names a package); only that upstream warning is silenced here.
+warnings.filterwarnings(
+    'ignore', message='pkg_resources is deprecated', category=UserWarning)
+
 import argparse
 import statistics
 import subprocess

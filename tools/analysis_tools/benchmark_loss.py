@@ -16,6 +16,13 @@ GPU; on the CPU, glibc's heap level sampled after every tensor op.
 Example:
     python tools/analysis_tools/benchmark_loss.py --repeats 30
 """
+import warnings
+
+# mmengine and mim import setuptools' deprecated pkg_resources (each time a
+# config names a package); only that upstream warning is silenced here.
+warnings.filterwarnings(
+    'ignore', message='pkg_resources is deprecated', category=UserWarning)
+
 import argparse
 import ctypes
 import statistics
@@ -38,7 +45,6 @@ TAU = 2.0
 def naive_zscore_kd(preds_S: torch.Tensor,
                     preds_T: torch.Tensor) -> torch.Tensor:
     """The official code's Z-score KD, composed of eager ops."""
-
     def normalize(logits):
         mean = logits.mean(dim=-1, keepdim=True)
         std = logits.std(dim=-1, keepdim=True)

@@ -32,6 +32,13 @@ Two settings, with random weights and random inputs (no dataset):
 Example:
     python tools/analysis_tools/benchmark_train_step.py --rounds 30
 """
+import warnings
+
+# mmengine and mim import setuptools' deprecated pkg_resources (each time a
+# config names a package); only that upstream warning is silenced here.
+warnings.filterwarnings(
+    'ignore', message='pkg_resources is deprecated', category=UserWarning)
+
 import argparse
 import statistics
 import time

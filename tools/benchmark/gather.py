@@ -21,6 +21,13 @@ sample std over seeds, and
 - with ``--check``, fails (exit 1) if a model's mean moved more than
   ``--tolerance`` stored stds from its stored ``Results``.
 """
+import warnings
+
+# mmengine and mim import setuptools' deprecated pkg_resources (each time a
+# config names a package); only that upstream warning is silenced here.
+warnings.filterwarnings(
+    'ignore', message='pkg_resources is deprecated', category=UserWarning)
+
 import argparse
 import os
 import os.path as osp

@@ -13,6 +13,13 @@ tests the last checkpoint and the one with the best validation top-1.
 One failed run does not stop the others; the summary names each with the
 tail of its log. Then ``tools/benchmark/gather.py`` writes the zoo.
 """
+import warnings
+
+# mmengine and mim import setuptools' deprecated pkg_resources (each time a
+# config names a package); only that upstream warning is silenced here.
+warnings.filterwarnings(
+    'ignore', message='pkg_resources is deprecated', category=UserWarning)
+
 import argparse
 import os.path as osp
 import sys

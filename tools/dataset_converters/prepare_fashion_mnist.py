@@ -23,6 +23,13 @@ Example:
     python tools/dataset_converters/prepare_fashion_mnist.py \\
         --src /usr/share/datasets/fashion-mnist --dst data/fashion_mnist
 """
+import warnings
+
+# mmengine and mim import setuptools' deprecated pkg_resources (each time a
+# config names a package); only that upstream warning is silenced here.
+warnings.filterwarnings(
+    'ignore', message='pkg_resources is deprecated', category=UserWarning)
+
 import argparse
 import gzip
 import hashlib
@@ -56,7 +63,6 @@ MISSING_HELP = (
 
 class PrepareError(RuntimeError):
     """The source files are missing or are not Fashion-MNIST."""
-
 
 def archive_md5() -> Dict[str, str]:
     """md5 of each upstream archive, as listed by mmpretrain.

@@ -13,6 +13,13 @@ Z-score), named ``{method}_{teacher}_{student}_cifar100.py``::
 ``tests/test_configs/test_cifar100_configs.py`` checks that the committed
 files equal this script's output, so edit the table here, never the files.
 """
+import warnings
+
+# mmengine and mim import setuptools' deprecated pkg_resources (each time a
+# config names a package); only that upstream warning is silenced here.
+warnings.filterwarnings(
+    'ignore', message='pkg_resources is deprecated', category=UserWarning)
+
 import argparse
 import sys
 from pathlib import Path

@@ -1,5 +1,12 @@
 # Copyright (c) zkd_mm contributors. All rights reserved.
 """Print a config with its bases and ``--cfg-options`` merged in."""
+import warnings
+
+# mmengine and mim import setuptools' deprecated pkg_resources (each time a
+# config names a package); only that upstream warning is silenced here.
+warnings.filterwarnings(
+    'ignore', message='pkg_resources is deprecated', category=UserWarning)
+
 import argparse
 from typing import List, Optional
 

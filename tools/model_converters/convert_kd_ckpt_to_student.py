@@ -7,6 +7,13 @@ This keeps the student's tensors without that prefix, plus ``meta``, so the
 result loads strictly into the plain student model, e.g. an mmpretrain
 ``ImageClassifier`` built from its own config.
 """
+import warnings
+
+# mmengine and mim import setuptools' deprecated pkg_resources (each time a
+# config names a package); only that upstream warning is silenced here.
+warnings.filterwarnings(
+    'ignore', message='pkg_resources is deprecated', category=UserWarning)
+
 import argparse
 from pathlib import Path
 from typing import Dict, List, Optional

@@ -13,6 +13,13 @@ the built classifier and saves ``{'meta': ..., 'state_dict': ...}``::
 
 Any key or shape that does not map stops the conversion, naming the key.
 """
+import warnings
+
+# mmengine and mim import setuptools' deprecated pkg_resources (each time a
+# config names a package); only that upstream warning is silenced here.
+warnings.filterwarnings(
+    'ignore', message='pkg_resources is deprecated', category=UserWarning)
+
 import argparse
 from pathlib import Path
 from typing import List, Optional

@@ -23,9 +23,10 @@ def check_mmcv() -> None:
         ImportError: If mmcv is missing or outside the window MMRazor 1.0.0
             accepts, with the command that fixes it.
     """
-    hint = ('On a CPU-only machine run `pip install "zkd_mm[lite]"` (it '
-            f'brings mmcv-lite); with a GPU, install a full mmcv '
-            f'{MMCV_MIN}-{MMCV_MAX} (e.g. `mim install "mmcv=={MMCV_MAX}"`).')
+    hint = (f'On a CPU-only machine run `pip install "mmcv-lite=={MMCV_MAX}"` '
+            '(or, in the zkd_mm checkout, `pip install -e ".[lite]"`); with a '
+            f'GPU, install a full mmcv {MMCV_MIN}-{MMCV_MAX} (e.g. '
+            f'`mim install "mmcv=={MMCV_MAX}"`).')
     if importlib.util.find_spec('mmcv') is None:
         raise ImportError(f'zkd_mm needs mmcv, which is not installed. {hint}')
     from mmengine.utils import digit_version

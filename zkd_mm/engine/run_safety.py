@@ -13,25 +13,20 @@ place, before the Runner is built, and log what they did:
   join ``custom_hooks``;
 - ``--resume`` (auto) takes the newest intact checkpoint
   (:func:`find_resumable_checkpoint`);
-- a resume or test checkpoint is loaded strictly (``StrictLoadHook``) and,
-  when it holds the teacher, the teacher comes from it: ``teacher_ckpt``
-  is not read (no download) and a pretrained teacher is not downloaded.
+- a resume or test checkpoint is loaded strictly (``StrictLoadHook``);
+- :func:`zkd_mm.engine.teacher_setup.prepare_teacher` decides where the
+  teacher's weights come from (the resume or test checkpoint when it holds
+  the teacher: no download).
 
 A user's own checkpoint hook or train loop type is kept, with a warning.
 """
-import pickle
-from typing import List, Optional, Set
+from typing import List
 
-import torch
 from mmengine.config import Config, ConfigDict
 from mmengine.logging import print_log
-from mmengine.registry import DefaultScope
-from mmengine.runner import CheckpointLoader
 
-from zkd_mm.models.utils.state_dict_diff import (STUDENT_PREFIX,
-                                                 TEACHER_PREFIX,
-                                                 CheckpointMismatchError)
 from .resume import find_resumable_checkpoint
+from .teacher_setup import prepare_teacher
 
 _CHECKPOINT_HOOKS = ('CheckpointHook', 'mmengine.CheckpointHook')
 _EPOCH_LOOPS = ('EpochBasedTrainLoop', 'mmengine.EpochBasedTrainLoop')
@@ -79,63 +74,11 @@ def _use_resumable_loop(cfg: Config, done: List[str]) -> None:
     done.append('ResumableEpochBasedTrainLoop')
 
 
-def checkpoint_keys(checkpoint: str) -> Set[str]:
-    """The state-dict keys of a checkpoint (weights-only, memory-mapped
-    where possible)."""
-    try:
-        loaded = torch.load(
-            checkpoint, map_location='cpu', weights_only=True, mmap=True)
-    except (OSError, RuntimeError, ValueError, pickle.UnpicklingError):
-        loaded = CheckpointLoader.load_checkpoint(
-            checkpoint, map_location='cpu', logger='silent')
-    state = loaded.get('state_dict', loaded) if isinstance(loaded,
-                                                           dict) else {}
-    return {key.replace('module.', '', 1) for key in state}
-
-
-def _algorithm_class(cfg: Config) -> Optional[type]:
-    from mmrazor.registry import MODELS
-    model = cfg.get('model') or {}
-    if not isinstance(model.get('type'), str):
-        return None
-    scope = model.get('_scope_') or cfg.get('default_scope') or 'mmrazor'
-    with DefaultScope.overwrite_default_scope(scope):
-        return MODELS.get(model['type'])
-
-
-def _teacher_from(cfg: Config, checkpoint: str) -> None:
-    """Take the teacher from a whole-algorithm checkpoint that holds it."""
-    model = cfg.model
-    if 'teacher' not in model or 'architecture' not in model:
-        return
-    keys = checkpoint_keys(checkpoint)
-    if not any(key.startswith(STUDENT_PREFIX) for key in keys):
-        raise CheckpointMismatchError(
-            f'Checkpoint {checkpoint} holds no distillation model (no key '
-            f'starts with {STUDENT_PREFIX!r}): it is a student-only '
-            'checkpoint (as tools/model_converters/'
-            'convert_kd_ckpt_to_student.py writes) or another model\'s. '
-            'Test a student-only checkpoint with the config of the student '
-            'alone, e.g. the mmpretrain config of that architecture.')
-    if not any(key.startswith(TEACHER_PREFIX) for key in keys):
-        return
-    from zkd_mm.models.algorithms import CheckedSingleTeacherDistill
-    model.teacher_ckpt = None
-    if isinstance(model.teacher, dict) and model.teacher.get('pretrained'):
-        model.teacher.pretrained = False
-    cls = _algorithm_class(cfg)
-    if isinstance(cls, type) and issubclass(cls, CheckedSingleTeacherDistill):
-        model.teacher_from_checkpoint = checkpoint
-    _log(f'The teacher is loaded from {checkpoint}; model.teacher_ckpt is '
-         'not read.')
-
-
 def _strict_load(cfg: Config, done: List[str]) -> None:
     checkpoint = cfg.get('load_from')
     if not checkpoint:
         return
     _add_custom_hook(cfg, 'mmrazor.StrictLoadHook', done)
-    _teacher_from(cfg, checkpoint)
 
 
 def _resolve_resume(cfg: Config) -> None:
@@ -166,6 +109,7 @@ def prepare_train(cfg: Config) -> None:
     _resolve_resume(cfg)
     if cfg.get('resume'):
         _strict_load(cfg, done)
+    prepare_teacher(cfg, cfg.get('load_from') if cfg.get('resume') else None)
     _log(f'zkd_mm run safety: {", ".join(done)}.')
 
 
@@ -177,5 +121,6 @@ def prepare_test(cfg: Config) -> None:
     """
     done: List[str] = []
     _strict_load(cfg, done)
+    prepare_teacher(cfg, cfg.get('load_from'))
     if done:
         _log(f'zkd_mm run safety: {", ".join(done)}.')

@@ -40,6 +40,11 @@ def _guess_prefix(keys: List[str], expected: Dict[str, torch.Tensor]) -> str:
     return best
 
 
+def _has_torchvision_resnet_keys(state: Dict[str, torch.Tensor]) -> bool:
+    return {'conv1.weight', 'fc.weight'} <= set(state) and any(
+        key.startswith('layer1.') for key in state)
+
+
 def load_teacher_checkpoint(teacher: nn.Module,
                             filename: str,
                             prefix: Optional[str] = None,
@@ -86,7 +91,12 @@ def load_teacher_checkpoint(teacher: nn.Module,
     if diff.matched < min_matched_ratio * diff.required:
         hint = 'it looks like a checkpoint of another architecture'
         guessed = _guess_prefix(diff.unexpected, expected)
-        if guessed:
+        if _has_torchvision_resnet_keys(state):
+            hint = ("its keys are torchvision's (conv1.weight, "
+                    'layer1.0.conv1.weight, fc.weight): convert it with '
+                    'python tools/model_converters/'
+                    'torchvision_resnet_to_mmpretrain.py SRC DST --depth N')
+        elif guessed:
             hint = (f'its keys carry the prefix {guessed!r}: set '
                     f"model.teacher_ckpt_prefix='{guessed}'")
         raise TeacherCheckpointError(
