@@ -14,6 +14,21 @@ from tests.subprocess_utils import REPO_ROOT
 # Tests must prove that checkpoints load *without* this escape hatch.
 os.environ.pop('TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD', None)
 
+# `pytest -m quick tests`: the in-process tests of the math and the
+# components (losses, Z-score, distillers, algorithms, datasets, file and
+# config helpers), a few minutes on 2 CPU cores. Everything else starts
+# tools, trainings or a Slurm cluster.
+QUICK = ('test_models', 'test_datasets', 'test_fileio', 'test_utils',
+         'test_analysis')
+
+
+def pytest_collection_modifyitems(items) -> None:
+    """Mark the tests of the QUICK folders ``quick``."""
+    for item in items:
+        parts = Path(str(item.fspath)).relative_to(REPO_ROOT).parts
+        if len(parts) > 1 and parts[1] in QUICK:
+            item.add_marker(pytest.mark.quick)
+
 
 @pytest.fixture(scope='session')
 def tiny_imagenet(tmp_path_factory) -> Path:

@@ -41,9 +41,9 @@ def test_unknown_cfg_option_key_is_a_clear_error(tmp_path):
     assert result.returncode != 0
     assert "'train_cfg.max_epoch' is not a key of the config" in (
         result.stderr)
-    assert 'Did you mean: train_cfg.max_epochs' in result.stderr
+    assert 'Did you mean: max_epochs' in result.stderr
     assert "'model.teacher_ckp' is not a key" in result.stderr
-    assert 'model.teacher_ckpt' in result.stderr
+    assert 'teacher_ckpt' in result.stderr
     assert 'val_interval' not in result.stderr  # a valid key is not named
     assert '--allow-new-cfg-keys' in result.stderr
     assert not work_dir.exists()  # failed before building the runner

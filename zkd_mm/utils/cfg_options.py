@@ -1,11 +1,14 @@
 # Copyright (c) zkd_mm contributors. All rights reserved.
-"""Reject ``--cfg-options`` keys that a config does not have."""
+"""Reject ``--cfg-options`` keys that cannot take effect."""
+import copy
 import difflib
 import inspect
-from typing import Any, Dict, Iterator, List
+from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 from mmengine.config import Config
 from mmengine.runner import Runner
+
+from .config_params import node_params
 
 RUNNER_KEYS = frozenset(
     set(inspect.signature(Runner.__init__).parameters) - {'self', 'cfg'}
@@ -32,46 +35,129 @@ def _dotted_keys(node: Any, prefix: str = '') -> Iterator[str]:
         yield from _dotted_keys(child, path + '.')
 
 
-def _has_dotted_key(tree: Dict, key: str) -> bool:
-    """Whether ``key`` (``a.b.0.c``) names an existing node of ``tree``."""
+def _split(key: str) -> List[Any]:
+    return [int(part) if part.isdigit() else part for part in key.split('.')]
+
+
+def _child(node: Any, part: Any) -> Tuple[bool, Any]:
+    if isinstance(node, dict) and part in node:
+        return True, node[part]
+    if isinstance(node, (list, tuple)) and isinstance(
+            part, int) and part < len(node):
+        return True, node[part]
+    return False, None
+
+
+def _walk(tree: Dict, parts: List[Any]) -> Tuple[int, Any]:
+    """How many leading ``parts`` exist in ``tree``, and the last node."""
     node: Any = tree
-    parts = key.split('.')
-    if parts[0] in RUNNER_KEYS and parts[0] not in tree:
-        return True
+    for depth, part in enumerate(parts):
+        found, child = _child(node, part)
+        if not found:
+            return depth, node
+        node = child
+    return len(parts), node
+
+
+def _scope_at(tree: Dict, parts: List[Any]) -> Optional[str]:
+    """The registry scope in effect at a node: the nearest ``_scope_``."""
+    scope = tree.get('default_scope')
+    node: Any = tree
     for part in parts:
-        if isinstance(node, dict) and part in node:
-            node = node[part]
-        elif isinstance(node, dict) and part == '_delete_':
-            return True
-        elif (isinstance(node, (list, tuple)) and part.isdigit()
-              and int(part) < len(node)):
-            node = node[int(part)]
-        else:
-            return False
-    return True
+        found, node = _child(node, part)
+        if not found:
+            break
+        if isinstance(node, dict) and node.get('_scope_'):
+            scope = node['_scope_']
+    return scope
+
+
+def _copies(tree: Dict, key: str) -> List[str]:
+    """Where the config copied the value of top-level variable ``key``."""
+    value = tree.get(key)
+    if not isinstance(value, (str, tuple)) or len(value) < 3:
+        return []
+    return [
+        path for path in _dotted_keys(tree) if path != key
+        and not path.startswith(key + '.') and _walk(tree, _split(path))[1]
+        == value and _walk(tree, _split(path))[0] == len(_split(path))
+    ]
+
+
+def _problem(tree: Dict, merged: Dict, key: str) -> Optional[str]:
+    """Why ``key`` cannot be set: a sentence, '' (unknown) or None (ok)."""
+    parts = _split(key)
+    if parts[0] in RUNNER_KEYS and parts[0] not in tree:
+        return None
+    depth, _ = _walk(tree, parts)
+    if depth == len(parts):
+        copies = _copies(tree, key) if len(parts) == 1 and (
+            key not in RUNNER_KEYS) else []
+        if copies:
+            return (f'{key!r} is a variable whose value the config copied '
+                    f'into {", ".join(copies)} when it was read; setting it '
+                    f'has no effect. Set {copies[0]} instead.')
+        return None
+    if parts[depth] == '_delete_':
+        return None
+    _, parent = _walk(merged, parts[:depth])
+    if not isinstance(parent, dict):
+        return ''
+    path = '.'.join(map(str, parts[:depth]))
+    known = node_params(path, parent, _scope_at(merged, parts[:depth]))
+    if known is None:
+        return ''
+    params, open_kwargs, source = known
+    if parts[depth] in params:
+        return None
+    close = difflib.get_close_matches(str(parts[depth]), params, n=3)
+    hint = f' Did you mean: {", ".join(close)}?' if close else ''
+    more = (f' ({source} passes further keyword arguments on, which cannot '
+            'be checked: add them with --allow-new-cfg-keys)'
+            if open_kwargs else '')
+    return (f'{key!r} is not a key of the config, and {parts[depth]!r} is '
+            f'not a parameter of {source} at {path}.{hint}{more}')
 
 
 def unknown_cfg_option_keys(cfg: Config, options: Dict) -> List[str]:
-    """Describe each ``--cfg-options`` key that is not in ``cfg``.
+    """Describe each ``--cfg-options`` key that cannot be set.
+
+    A key is accepted when the config has it, when it names a Runner
+    argument, or when its first missing part is a parameter of what the
+    node above it builds (its registered ``type``, after the other
+    options are applied, or the class mmengine's Runner builds there, see
+    :mod:`zkd_mm.utils.config_params`). A top-level variable whose value
+    the config copied elsewhere (``teacher_ckpt``, ``data_root``, ...) is
+    refused, naming where to set it instead.
 
     Args:
         cfg (Config): The loaded config.
         options (dict): The parsed ``--cfg-options``.
 
     Returns:
-        list[str]: One line per unknown key, with close existing keys.
+        list[str]: One line per refused key, with close keys.
     """
     tree = cfg.to_dict()
+    merged = Config(copy.deepcopy(tree))
+    for key, value in options.items():
+        try:  # a bad index is reported below
+            merged.merge_from_dict({key: copy.deepcopy(value)})
+        except (KeyError, TypeError, ValueError):
+            pass
+    merged = merged.to_dict()
     known = None
     problems = []
     for key in options:
-        if _has_dotted_key(tree, key):
+        problem = _problem(tree, merged, key)
+        if problem is None:
             continue
-        if known is None:
-            known = sorted(set(_dotted_keys(tree)) | RUNNER_KEYS)
-        close = difflib.get_close_matches(key, known, n=3, cutoff=0.6)
-        hint = f' Did you mean: {", ".join(close)}?' if close else ''
-        problems.append(f'  {key!r} is not a key of the config.{hint}')
+        if not problem:
+            if known is None:
+                known = sorted(set(_dotted_keys(tree)) | RUNNER_KEYS)
+            close = difflib.get_close_matches(key, known, n=3, cutoff=0.6)
+            hint = f' Did you mean: {", ".join(close)}?' if close else ''
+            problem = f'{key!r} is not a key of the config.{hint}'
+        problems.append(f'  {problem}')
     return problems
 
 
@@ -104,8 +190,9 @@ def add_cfg_options_arguments(parser) -> None:
         help='override settings of the config, as key=value pairs with '
         'dotted keys (list items by index: a.b.0.c=1). Lists are written '
         'key="[a,b]" or key=a,b, nested ones key="[(a,b),(c,d)]", with the '
-        'quotation marks and no white space. Every key must already exist '
-        'in the config, unless --allow-new-cfg-keys is given')
+        'quotation marks and no white space. A key must exist in the '
+        'config or be a parameter of what its node builds, unless '
+        '--allow-new-cfg-keys is given')
     parser.add_argument(
         '--allow-new-cfg-keys',
         action='store_true',

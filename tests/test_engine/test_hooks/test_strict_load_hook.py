@@ -123,17 +123,19 @@ def test_test_py_with_a_converted_student_names_the_fitting_config(
     assert 'accuracy/top1' in log
 
 
-def test_test_py_takes_the_teacher_from_its_checkpoint(
+def test_test_py_takes_the_teacher_from_its_checkpoint_offline(
         fashion_mnist_root, one_epoch, tmp_path):
-    work_dir, teacher = one_epoch
+    """The teacher_ckpt is a URL no one answers (as offline): not read."""
+    work_dir, _ = one_epoch
+    url = 'http://127.0.0.1:9/resnet34_8xb32_in1k.pth'
     log = assert_tool_ok(
         runs.run(
             python_tool('test.py', str(runs.CONFIG),
                         str(work_dir / 'epoch_1.pth'), '--work-dir',
                         str(tmp_path / 'test'), '--cfg-options',
                         *runs.options(fashion_mnist_root, 1,
-                                      extra=[f'model.teacher_ckpt={teacher}'
-                                             ]))))
+                                      extra=[f'model.teacher_ckpt={url}']))))
+    assert 'URLError' not in log and 'Downloading' not in log
     assert "the teacher's weights are loaded from" in log
     assert 'randomly initialized' not in log
     assert 'accuracy/top1' in log
