@@ -1,43 +1,6 @@
-# KD + CTKD + Z-score, ImageNet ResNet-34 -> ResNet-18: CTKD's learnable
-# temperature on standardized logits (the paper's DistillKL_logit_stand).
-# Top-1 71.81 reported in the logit standardization paper (Table 3), the
-# paper's number.
-# The CTKD ImageNet script of the paper's repository: CE weight 1 (-r 1), KD
-# weight 2 (-a 2; its --kd_T 9 is unused with a learnable T), T in (1, 21)
-# (t_start 1, t_end 20, initially 15.62), gradient reversal from 0 to -1
-# over 5 epochs (cosine). That script runs standardized because of the
-# repository's inverted --logit_stand flag (its issue #15); whether the
-# paper's number used it is not published. Its batch 256, lr 0.1 and 120
-# epochs become this base's batch 512, lr 0.2 (the same lr per sample) and
-# 100 epochs, shared by all ImageNet configs here.
-_base_ = ['./_base_/distill_r34_r18_in1k.py']
-
-model = dict(
-    distiller=dict(
-        type='ConfigurableDistiller',
-        student_recorders=dict(fc=dict(type='ModuleOutputs',
-                                       source='head.fc')),
-        teacher_recorders=dict(fc=dict(type='ModuleOutputs',
-                                       source='head.fc')),
-        distill_losses=dict(
-            loss_kl=dict(
-                type='CTKDLoss',
-                standardize=True,
-                t_start=1.0,
-                t_end=20.0,
-                loss_weight=2.0)),
-        loss_forward_mappings=dict(
-            loss_kl=dict(
-                preds_S=dict(from_student=True, recorder='fc'),
-                preds_T=dict(from_student=False, recorder='fc')))))
-
-# Sets the gradient reversal factor every epoch and logs the temperature of
-# every iteration (ctkd_temperature). The temperature's parameter is trained
-# by the same SGD as the student, weight decay included, as officially.
-custom_hooks = [
-    dict(
-        type='mmrazor.CTKDCurriculumHook',
-        decay_max=0.0,
-        decay_min=-1.0,
-        decay_loops=5)
-]
+# The name this config had in zkd_mm 0.1, kept for one release: use
+# configs/imagenet/ctkd-zscore_resnet34_resnet18_8xb64_in1k.py.
+_base_ = ['./imagenet/ctkd-zscore_resnet34_resnet18_8xb64_in1k.py']
+_deprecation_ = dict(
+    expected='configs/imagenet/ctkd-zscore_resnet34_resnet18_8xb64_in1k.py',
+    reference='configs/imagenet/README.md')

@@ -11,6 +11,14 @@ import pytest
 
 from tests.subprocess_utils import REPO_ROOT
 
+if os.environ.get('PYTEST_XDIST_WORKER'):
+    # pytest-xdist runs one worker a core (the README's ``-n 2`` on 2
+    # cores): one torch thread each, in this process and in the tools it
+    # starts, instead of every worker spinning threads on every core.
+    os.environ.setdefault('OMP_NUM_THREADS', '1')
+    import torch
+    torch.set_num_threads(int(os.environ['OMP_NUM_THREADS']))
+
 # Tests must prove that checkpoints load *without* this escape hatch.
 os.environ.pop('TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD', None)
 
@@ -101,6 +109,10 @@ def _cluster_script(name: str, state: Path,
 @pytest.fixture(scope='session')
 def slurm_cluster():
     """Bring up the test cluster in its own state dir; tear it down after.
+
+    One cluster a machine: a test that uses it is marked
+    ``xdist_group('slurm')``, so that under pytest-xdist's
+    ``--dist loadgroup`` (the README's command) they share one worker.
 
     Skips only when the Slurm packages cannot be installed; any other
     bring-up failure fails the test. The state dir is not under pytest's

@@ -46,6 +46,8 @@ def options(data_root: Path,
         'val_dataloader.persistent_workers=False',
         'test_dataloader.persistent_workers=False',
         f'train_cfg.max_epochs={epochs}', 'default_hooks.logger.interval=1',
+        # Epoch checkpoints only: the fault tests count and kill saves.
+        'default_hooks.checkpoint.save_best=None',
         'randomness.seed=0', *extra
     ]
 

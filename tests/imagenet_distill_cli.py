@@ -10,7 +10,9 @@ import torch
 
 from tests.subprocess_utils import REPO_ROOT
 
-IMAGENET_CONFIGS = sorted((REPO_ROOT / 'configs').glob('*_r34_r18_in1k.py'))
+IMAGENET_CONFIGS = sorted(
+    (REPO_ROOT / 'configs' / 'imagenet').glob(
+        '*_resnet34_resnet18_8xb64_in1k.py'))
 # The training crop of the single-view configs, and of each view of the
 # two-view (MLKD) configs, whose pipeline is [Load, MultiView, Pack].
 SINGLE_VIEW_CROPS = ('train_dataloader.dataset.pipeline.1', )

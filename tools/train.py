@@ -6,6 +6,11 @@ import warnings
 # config names a package); only that upstream warning is silenced here.
 warnings.filterwarnings(
     'ignore', message='pkg_resources is deprecated', category=UserWarning)
+# mmengine announces a renamed config with a DeprecationWarning, which Python
+# hides outside __main__: show it, it names the config to use instead.
+warnings.filterwarnings(
+    'default', message='The config file .* will be deprecated',
+    category=DeprecationWarning)
 
 import argparse
 import logging

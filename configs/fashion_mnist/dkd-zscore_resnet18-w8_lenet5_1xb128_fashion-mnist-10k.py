@@ -1,34 +1,11 @@
-# DKD + Z-score, Fashion-MNIST, ResNet_CIFAR-18 (width 8) -> LeNet-5.
-# ZScoreDKDLoss tau 2, alpha 1, beta 8, loss_weight 9 (the paper's KD
-# weight: alpha 9, beta 72 in its code), 2-epoch warm-up; student CE 1.
-_base_ = ['../_base_/distill_fashion_mnist.py']
-
-model = dict(
-    distiller=dict(
-        type='ConfigurableDistiller',
-        student_recorders=dict(
-            fc=dict(type='ModuleOutputs', source='backbone.classifier'),
-            gt_labels=dict(type='ModuleInputs', source='head.loss_module')),
-        teacher_recorders=dict(
-            fc=dict(type='ModuleOutputs', source='head.fc')),
-        distill_losses=dict(
-            # nonfinite: stop on a NaN/inf loss ('propagate' carries on).
-            loss_dkd=dict(
-                type='ZScoreDKDLoss',
-                tau=2.0,
-                alpha=1.0,
-                beta=8.0,
-                loss_weight=9.0,
-                reduction='batchmean',
-                standardize=True,
-                nonfinite='raise')),
-        loss_forward_mappings=dict(
-            loss_dkd=dict(
-                preds_S=dict(from_student=True, recorder='fc'),
-                preds_T=dict(from_student=False, recorder='fc'),
-                gt_labels=dict(
-                    recorder='gt_labels', from_student=True, data_idx=1)))))
-
-# DKD's warm-up, shortened to this schedule (the paper: 20 of 240 epochs):
-# the loss weight is scaled by min(epoch / 2, 1), 1-based epochs.
-custom_hooks = [dict(type='mmrazor.DistillLossWarmupHook', warmup_epochs=2)]
+# DKD + Z-score, ResNet_CIFAR-18 (width 8) -> LeNet-5: tau 2, BETA 8, KD
+# weight 9 (the paper's alpha 9, beta 72); nonfinite='raise' stops on a
+# NaN/inf loss.
+_base_ = ['../_base_/recipes/fashion_mnist/dkd.py',
+          '../_base_/pairs/fashion_mnist/resnet18-w8_lenet5.py']
+model = dict(_base_.pair, distiller=dict(
+    student_recorders=dict(fc=dict(source='backbone.classifier')),
+    distill_losses=dict(
+        loss_dkd=dict(standardize=True, tau=2.0, beta=8.0, loss_weight=9.0,
+                      nonfinite='raise'))))
+optim_wrapper = dict(optimizer=dict(lr=0.1))

@@ -1,17 +1,10 @@
-# MLKD, Fashion-MNIST, ResNet_CIFAR-18 (width 8) -> LeNet-5.
-# Multi-level logit distillation (Jin et al., CVPR 2023) on a weak and a
-# strong view, no standardization: temperatures (4, 3, 5, 2, 6), weight 0.9
-# on every term, student CE 0.1 on each view (as vanilla KD here).
-_base_ = ['../_base_/mlkd_fashion_mnist.py']
-
-mlkd_temperatures = (4.0, 3.0, 5.0, 2.0, 6.0)
-model = dict(
-    architecture=dict(head=dict(loss=dict(loss_weight=0.1))),
-    distiller=dict(
-        student_recorders=dict(fc=dict(source='backbone.classifier')),
-        distill_losses=dict(
-            loss_instance=dict(
-                temperatures=mlkd_temperatures, standardize=False,
-                loss_weight=0.9),
-            loss_class=dict(temperatures=mlkd_temperatures, loss_weight=0.9),
-            loss_batch=dict(temperatures=mlkd_temperatures, loss_weight=0.9))))
+# MLKD, ResNet_CIFAR-18 (width 8) -> LeNet-5: base tau 4 and weight 0.9 on
+# every term, as vanilla KD here.
+_base_ = ['../_base_/recipes/fashion_mnist/mlkd.py',
+          '../_base_/pairs/fashion_mnist/resnet18-w8_lenet5.py']
+model = dict(_base_.pair, distiller=dict(
+    student_recorders=dict(fc=dict(source='backbone.classifier')),
+    distill_losses={
+        loss: dict(temperatures=(4.0, 3.0, 5.0, 2.0, 6.0), loss_weight=0.9)
+        for loss in ('loss_instance', 'loss_class', 'loss_batch')}))
+optim_wrapper = dict(optimizer=dict(lr=0.1))

@@ -183,8 +183,8 @@ def test_check_passes_within_and_fails_beyond_the_tolerance(zoo):
 
 def test_sweep_table_and_heat_map(tmp_path):
     runs = tmp_path / 'runs'
-    values = {('1.0', '0.05'): 60.0, ('1.0', '0.1'): 62.0,
-              ('2.0', '0.05'): 65.0, ('2.0', '0.1'): 61.5}
+    values = {('4.0', '0.05'): 60.0, ('4.0', '0.1'): 62.0,
+              ('16.0', '0.05'): 65.0, ('16.0', '0.1'): 61.5}
     for (tau, lr), value in values.items():
         point = f'tau={tau},lr={lr}'
         work = _write_run(runs / MODEL / 'sweep' / point, '', 10,
@@ -193,12 +193,22 @@ def test_sweep_table_and_heat_map(tmp_path):
         state.update(model=MODEL, overrides={'m.loss.tau': tau,
                                              'optim.lr': lr})
         (work / 'benchmark.json').write_text(json.dumps(state))
+    # Another model's sweep in the same work root stays out of the table.
+    other = _write_run(runs / 'other' / 'sweep' / 'w=1,lr=0.1', '', 10,
+                       [10.0], 10.0, 10.0)
+    state = json.loads((other / 'benchmark.json').read_text())
+    state.update(model='other', overrides={'m.loss.w': '1', 'optim.lr': '0.1'})
+    (other / 'benchmark.json').write_text(json.dumps(state))
     (tmp_path / 'model-index.yml').write_text('Import: []\n')
     out = _gather(tmp_path, '--work-root', str(runs), '--out', 'out',
-                  '--sweep', 'tau_lr')
+                  '--sweep', MODEL)
     assert 'EXIT 0' in out
-    assert (tmp_path / 'out' / 'tau_lr.md').read_text() == (
+    assert (tmp_path / 'out' / f'{MODEL}.md').read_text() == (
         '| tau \\ lr | 0.05 | 0.1 |\n| --- | --- | --- |\n'
-        '| 1.0 | 60.00 (n=1) | 62.00 (n=1) |\n'
-        '| 2.0 | 65.00 (n=1) | 61.50 (n=1) |\n')
-    assert (tmp_path / 'out' / 'tau_lr.png').stat().st_size > 1000
+        '| 4.0 | 60.00 (n=1) | 62.00 (n=1) |\n'  # in numeric order
+        '| 16.0 | 65.00 (n=1) | 61.50 (n=1) |\n')
+    assert (tmp_path / 'out' / f'{MODEL}.png').stat().st_size > 1000
+    out = _gather(tmp_path, '--work-root', str(runs), '--out', 'out',
+                  '--sweep', 'nothing')
+    assert "error: no sweep of nothing under" in out
+    assert f"swept: ['{MODEL}', 'other']" in out

@@ -36,10 +36,11 @@ def r50_teacher_ckpt(tmp_path_factory) -> Path:
     from mmrazor.registry import MODELS  # isort: skip
     from tests.subprocess_utils import REPO_ROOT
     cfg = Config.fromfile(
-        str(REPO_ROOT / 'configs' / '_base_' / 'distill_r50_mv1_in1k.py'))
+        str(REPO_ROOT / 'configs' / '_base_' / 'pairs' / 'imagenet' /
+            'resnet50_mobilenet-v1.py'))
     torch.manual_seed(1234)
     with DefaultScope.overwrite_default_scope('mmrazor'):
-        teacher = MODELS.build(cfg.model.teacher)
+        teacher = MODELS.build(cfg.pair.teacher)
     with torch.no_grad():
         teacher.head.fc.bias.fill_(MARKER_BIAS)
     path = tmp_path_factory.mktemp('teacher') / 'resnet50_teacher.pth'

@@ -15,12 +15,12 @@ from tests.subprocess_utils import REPO_ROOT, assert_ok, run_python
 from tests.wheel_install import build_and_install
 
 LOOKED_UP = [
-    'cifar100/kd-zscore_resnet32x4_resnet8x4_cifar100.py',
-    'cifar100/dkd_vgg13_mobilenet-v2_cifar100.py',
-    'cifar100/dkd-zscore_resnet50_mobilenet-v2_cifar100.py',
+    'cifar100/kd-zscore_resnet32x4_resnet8x4_1xb64_cifar100.py',
+    'cifar100/dkd_vgg13_mobilenet-v2_1xb64_cifar100.py',
+    'cifar100/dkd-zscore_resnet50_mobilenet-v2_1xb64_cifar100.py',
 ]
 MODEL_INDEX = REPO_ROOT / 'model-index.yml'
-METAFILES = [REPO_ROOT / 'configs' / 'metafile.yml',
+METAFILES = [REPO_ROOT / 'configs' / 'imagenet' / 'metafile.yml',
              REPO_ROOT / 'configs' / 'cifar100' / 'metafile.yml']
 
 
@@ -82,11 +82,12 @@ def test_get_config_resolves_package_names():
 
 def test_config_inherits_a_package_config_and_builds(tmp_path,
                                                      tiny_cifar100):
-    """``_base_ = ['zkd_mm::...']``: mmengine scopes the inherited dicts
-    ``zkd_mm``; ``zkd_mm.registry`` makes them build as mmpretrain's."""
+    """``_base_ = ['zkd_mm::...']``: mmengine scopes the dicts zkd_mm's
+    configs write ``zkd_mm`` (those inherited from mmpretrain's bases stay
+    ``mmpretrain``); ``zkd_mm.registry`` makes them build as upstream's."""
     child = tmp_path / 'my_kd.py'
     child.write_text(
-        "_base_ = ['zkd_mm::cifar100/kd-zscore_wrn-40-2_wrn-16-2_cifar100.py']"
+        "_base_ = ['zkd_mm::cifar100/kd-zscore_wrn-40-2_wrn-16-2_1xb64_cifar100.py']"
         '\nmodel = dict(distiller=dict(distill_losses=dict(\n'
         '    loss_kl=dict(tau=3.0))))\n')
     result = run_python(f"""
@@ -94,8 +95,9 @@ def test_config_inherits_a_package_config_and_builds(tmp_path,
         import torch
         import zkd_mm
         from mmengine.config import Config
-        from mmengine.registry import (DATASETS, METRICS, OPTIMIZERS,
-                                       PARAM_SCHEDULERS, init_default_scope)
+        from mmengine.registry import (DATASETS, LOOPS, METRICS, OPTIMIZERS,
+                                       PARAM_SCHEDULERS, DefaultScope,
+                                       init_default_scope)
         from tests.data_fixtures import accept_tiny_cifar100
         cfg = Config.fromfile({str(child)!r})
         init_default_scope(cfg.default_scope)
@@ -110,8 +112,11 @@ def test_config_inherits_a_package_config_and_builds(tmp_path,
             dict(cfg.param_scheduler, optimizer=optimizer))
         metric = METRICS.build(cfg.val_evaluator)
         loss = cfg.model.distiller.distill_losses.loss_kl
+        with DefaultScope.overwrite_default_scope(cfg.val_cfg._scope_):
+            val_loop = LOOPS.get(cfg.val_cfg.type)
         print(json.dumps(dict(
             scope=dataset_cfg._scope_, dataset=len(dataset),
+            val_scope=cfg.val_cfg._scope_, val_loop=val_loop.__name__,
             lr=optimizer.param_groups[0]['lr'],
             milestones=sorted(scheduler.milestones),
             metric=type(metric).__name__, tau=loss.tau,
@@ -122,8 +127,10 @@ def test_config_inherits_a_package_config_and_builds(tmp_path,
     assert 'is not installed' not in result.stdout + result.stderr
     built = json.loads(out.splitlines()[-1])
     assert built == dict(
-        scope='zkd_mm',
+        scope='mmpretrain',
         dataset=4,
+        val_scope='zkd_mm',
+        val_loop='SingleTeacherDistillValLoop',
         lr=0.05,
         milestones=[150, 180, 210],
         metric='Accuracy',
@@ -195,9 +202,12 @@ def test_wheel_ships_the_configs(tmp_path):
     """A regular (non-editable) install finds ``zkd_mm::`` configs too."""
     target = build_and_install(tmp_path)
     files = {str(p.relative_to(target)) for p in target.rglob('*')}
-    for name in LOOKED_UP + ['_base_/distill_cifar100.py',
-                             'kd_zscore_r50_mv1_in1k.py', 'metafile.yml',
-                             'cifar100/metafile.yml']:
+    for name in LOOKED_UP + [
+            '_base_/recipes/cifar100/kd.py',
+            'imagenet/kd-zscore_resnet50_mobilenet-v1_8xb64_in1k.py',
+            'kd_zscore_r50_mv1_in1k.py', 'imagenet/metafile.yml',
+            'cifar100/metafile.yml'
+    ]:
         assert f'zkd_mm/.mim/configs/{name}' in files, name
     assert 'zkd_mm/.mim/model-index.yml' in files
     assert 'zkd_mm/.mim/tools/train.py' in files

@@ -12,7 +12,8 @@ from tests.subprocess_utils import REPO_ROOT
 import zkd_mm  # noqa: F401  isort: skip
 
 BASE = REPO_ROOT / 'configs' / '_base_'
-RANDAUGMENT = Config.fromfile(str(BASE / 'mlkd_strong_augment.py'))[
+RANDAUGMENT = Config.fromfile(
+    str(BASE / 'datasets' / 'mlkd_strong_augment.py'))[
     'mlkd_randaugment']
 GREY_RGB = (125, 123, 114)
 
@@ -73,7 +74,7 @@ def test_the_identity_op_keeps_the_image():
 
 
 def test_cifar_strong_view_ends_with_a_random_cutout():
-    cfg = Config.fromfile(str(BASE / 'mlkd_cifar100.py'))
+    cfg = Config.fromfile(str(BASE / 'recipes' / 'cifar100' / 'mlkd.py'))
     views = cfg.train_pipeline[0]
     assert views.type == 'MultiView' and views.num_views == [1, 1]
     weak, strong = views.transforms
@@ -92,7 +93,7 @@ def test_cifar_strong_view_ends_with_a_random_cutout():
 
 
 def test_two_views_of_each_training_image():
-    cfg = Config.fromfile(str(BASE / 'mlkd_cifar100.py'))
+    cfg = Config.fromfile(str(BASE / 'recipes' / 'cifar100' / 'mlkd.py'))
     with DefaultScope.overwrite_default_scope('mmpretrain'):
         pipeline = Compose([TRANSFORMS.build(t) for t in cfg.train_pipeline])
     np.random.seed(0)

@@ -26,7 +26,8 @@ from tests.subprocess_utils import REPO_ROOT
 import zkd_mm  # noqa: F401  isort: skip
 from mmrazor.registry import MODELS  # isort: skip
 
-CONFIG = REPO_ROOT / 'configs' / 'kd_zscore_r34_r18_in1k.py'
+CONFIG = (REPO_ROOT / 'configs' / 'imagenet' /
+          'kd-zscore_resnet34_resnet18_8xb64_in1k.py')
 TOOL = REPO_ROOT / 'tools' / 'analysis_tools' / 'analyze_logits.py'
 CONVERTER = (
     REPO_ROOT / 'tools' / 'model_converters' / 'convert_kd_ckpt_to_student.py')

@@ -8,8 +8,8 @@ download`` failed with ``Expected fields ... but got {'weight'}``.
 
 - The README's editable install (with ``python -m
   zkd_mm.utils.editable_link``): ``mim search`` lists every zoo model with
-  its Results, ``mim train`` trains 2 iterations from a config name and
-  ``mim test`` tests the checkpoint.
+  its epochs, batch size, paper value and Results, ``mim train`` trains 2
+  iterations from a config name and ``mim test`` tests the checkpoint.
 - A wheel installed into a folder: the same, plus ``mim download`` of a
   model whose ``Weights`` is a URL (served on 127.0.0.1).
 """
@@ -76,14 +76,16 @@ def test_search_on_the_editable_install_lists_the_zoo(tmp_path):
     found = _search(tmp_path)  # field -> model -> value
     models = list(_zoo_models())
     assert sorted(found['config']) == sorted(m['Name'] for m in models)
-    measured = 0
     for model in models:
+        name, meta = model['Name'], model['Metadata']
+        assert found['epochs'][name] == meta['Epochs']
+        assert found['batch_size'][name] == meta['Batch Size']
+        if 'Paper Top 1 Accuracy' in meta:
+            assert found['paper_top_1_accuracy'][name] == (
+                meta['Paper Top 1 Accuracy'])
         for result in model.get('Results', []):
             field = f'{result["Dataset"].lower()}/top_1_accuracy'
-            assert found[field][model['Name']] == (
-                result['Metrics']['Top 1 Accuracy'])
-            measured += 1
-    assert measured >= 9  # the Fashion-MNIST zoo
+            assert found[field][name] == result['Metrics']['Top 1 Accuracy']
 
 
 def test_train_and_test_by_config_name_on_the_editable_install(

@@ -2,9 +2,13 @@
 """tools/slurm_train.sh on a real single-node Slurm cluster, CPU only."""
 import re
 
+import pytest
+
 from tests.test_tools.tool_runner import (assert_tool_ok, evidence_lines,
                                           free_port, run_tool, small_options,
                                           tool_env)
+
+pytestmark = pytest.mark.xdist_group('slurm')  # one cluster a machine
 
 
 def test_scontrol_gives_the_master_host(slurm_cluster, monkeypatch):

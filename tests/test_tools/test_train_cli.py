@@ -123,7 +123,7 @@ def test_local_rank_reaches_the_config_check(tmp_path):
 
 def test_work_dir_priority(train_tool):
     assert _merged(train_tool).work_dir == os.path.join(
-        './work_dirs', 'kd_zscore_r34_r18_in1k')
+        './work_dirs', 'kd-zscore_resnet34_resnet18_8xb64_in1k')
     cfg = _merged(train_tool, '--cfg-options', 'work_dir=from_cfg')
     assert cfg.work_dir == 'from_cfg'
     cfg = _merged(train_tool, '--work-dir', 'from_cli', '--cfg-options',

@@ -33,3 +33,14 @@ def test_a_tool_run_prints_no_deprecation_but_other_warnings(tmp_path):
     assert result.returncode != 0 and 'not_a_key' in log  # got that far
     assert DEPRECATION not in log
     assert 'a warning of the config itself' in log
+
+
+def test_a_renamed_config_says_which_config_replaces_it():
+    result = run_tool(
+        python_tool('misc/print_config.py',
+                    str(REPO_ROOT / 'configs' / 'kd_zscore_r34_r18_in1k.py')))
+    log = output_of(result)
+    assert result.returncode == 0, log
+    assert ('will be deprecated in the future. Please use '
+            'configs/imagenet/kd-zscore_resnet34_resnet18_8xb64_in1k.py '
+            'instead.') in log

@@ -10,7 +10,8 @@ from typing import Dict, List, Optional, Sequence
 from tests.imagenet_distill_cli import tiny_options
 from tests.subprocess_utils import REPO_ROOT
 
-KD_CONFIG = REPO_ROOT / 'configs' / 'kd_zscore_r34_r18_in1k.py'
+KD_CONFIG = (REPO_ROOT / 'configs' / 'imagenet' /
+             'kd-zscore_resnet34_resnet18_8xb64_in1k.py')
 
 
 def tool_env(extra: Optional[Dict[str, str]] = None) -> Dict[str, str]:

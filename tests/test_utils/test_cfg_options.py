@@ -5,7 +5,7 @@ Seen before, all refused although upstream accepts them:
 ``train_dataloader.persistent_workers=False``,
 ``train_dataloader.dataset.ann_file=...``/``data_prefix=...`` (parameters of
 mmpretrain's ``ImageNet``) and the MLKD ``official_quirks=True`` recipe of
-``configs/_base_/mlkd_distiller.py``. And ``--cfg-options
+``configs/_base_/distillers/mlkd.py``. And ``--cfg-options
 teacher_ckpt=PATH`` passed the check but had no effect.
 """
 import pytest
@@ -16,8 +16,10 @@ from tests.subprocess_utils import REPO_ROOT
 import zkd_mm  # noqa: F401  isort: skip
 from zkd_mm.utils import unknown_cfg_option_keys  # isort: skip
 
-KD = REPO_ROOT / 'configs' / 'kd_zscore_r34_r18_in1k.py'
-MLKD = REPO_ROOT / 'configs' / 'mlkd_r34_r18_in1k.py'
+KD = (REPO_ROOT / 'configs' / 'imagenet' /
+      'kd-zscore_resnet34_resnet18_8xb64_in1k.py')
+MLKD = (REPO_ROOT / 'configs' / 'imagenet' /
+        'mlkd_resnet34_resnet18_8xb64_in1k.py')
 FMNIST = (REPO_ROOT / 'configs' / 'fashion_mnist' /
           'kd-zscore_resnet18-w8_lenet5_1xb128_fashion-mnist-10k.py')
 
@@ -103,7 +105,7 @@ def test_kwargs_constructors_follow_the_class_hierarchy(kd):
     assert unknown_cfg_option_keys(
         kd, {'train_dataloader.dataset.lazy_init': True}) == []
     (problem, ) = unknown_cfg_option_keys(
-        Config(dict(func=dict(type=lambda **kw: None))), {'func.x': 1})
+        Config(dict(model=dict(type=lambda **kw: None))), {'model.x': 1})
     assert 'passes further keyword arguments on, which cannot be checked' in (
         problem)
     assert '--allow-new-cfg-keys' in problem
@@ -119,3 +121,42 @@ def test_a_copied_variable_is_refused_naming_the_key_that_works():
     (problem, ) = unknown_cfg_option_keys(cfg, {'data_root': 'elsewhere'})
     assert 'train_dataloader.dataset.data_root' in problem
     assert unknown_cfg_option_keys(cfg, {'model.teacher_ckpt': 'x.pth'}) == []
+
+
+@pytest.mark.parametrize('key,works', [
+    ('pair', 'model'),
+    ('pair.teacher_ckpt', 'model.teacher_ckpt'),
+    ('pair.architecture.backbone.num_classes',
+     'model.architecture.backbone.num_classes'),
+    ('train_pipeline.1.type', 'train_dataloader.dataset.pipeline.1.type'),
+])
+def test_a_key_under_a_copied_variable_names_the_key_that_works(key, works):
+    cfg = Config.fromfile(str(FMNIST))
+    (problem, ) = unknown_cfg_option_keys(cfg, {key: 'x'})
+    assert problem.strip().endswith(
+        f'when it was read; setting it has no effect. Set {works} instead.'
+    ), problem
+    assert unknown_cfg_option_keys(cfg, {works: 'x'}) == []
+
+
+def test_a_variable_the_runner_never_reads_is_refused(kd):
+    (problem, ) = unknown_cfg_option_keys(kd, {'custom_imports.imports': []})
+    assert problem.strip() == (
+        "'custom_imports.imports' is under 'custom_imports', a variable of "
+        'the config that the Runner does not read; setting it has no effect. '
+        'Set the key that the Runner reads (see tools/misc/print_config.py).')
+
+
+@pytest.mark.parametrize('config,works', [
+    (KD, 'model.data_preprocessor.mean'),
+    (MLKD, 'model.data_preprocessor.preprocessor.mean'),
+])
+def test_the_top_level_data_preprocessor_is_refused_where_the_model_has_one(
+        config, works):
+    """mmengine's Runner passes it only to a model without its own."""
+    (problem, ) = unknown_cfg_option_keys(
+        Config.fromfile(str(config)), {'data_preprocessor.mean': [0, 0, 0]})
+    assert problem.strip() == (
+        "'data_preprocessor.mean' has no effect: the Runner gives the "
+        'top-level data_preprocessor only to a model without one, and this '
+        f'model has model.data_preprocessor. Set {works} instead.')

@@ -17,7 +17,7 @@ CHECKPOINT is either a distillation checkpoint (student under
 
 Example:
     python tools/analysis_tools/analyze_logits.py \\
-        configs/kd_zscore_r34_r18_in1k.py work_dirs/kd/epoch_100.pth \\
+        configs/imagenet/kd-zscore_resnet34_resnet18_8xb64_in1k.py work_dirs/kd/epoch_100.pth \\
         --out-dir work_dirs/kd/logit_analysis --max-samples 10000
 """
 import warnings

@@ -20,8 +20,8 @@ on top of the student step plus the teacher's forward).
 Two settings, with random weights and random inputs (no dataset):
 
 - ``r34-r18``: the ImageNet ResNet-34 -> ResNet-18 models of
-  ``configs/kd_r34_r18_in1k.py`` (c) and ``configs/kd_zscore_r34_r18_in1k.py``
-  (d), at ``--input-size`` and ``--batch-size``;
+  ``configs/imagenet/kd_resnet34_resnet18_8xb64_in1k.py`` (c) and
+  ``configs/imagenet/kd-zscore_resnet34_resnet18_8xb64_in1k.py`` (d), at ``--input-size`` and ``--batch-size``;
 - ``fmnist``: a Fashion-MNIST-sized pair, 1x28x28 grayscale, 10 classes:
   teacher mmpretrain ``ResNet_CIFAR`` depth 18 with ``in_channels=1`` and
   ``--fmnist-width`` stem and base channels, student mmpretrain ``LeNet5``
@@ -137,9 +137,12 @@ def algorithm_configs(setting: str, args: argparse.Namespace):
         tuple: ``(student, teacher, kd, zkd, input_shape, batch_size)``.
     """
     if setting == 'r34-r18':
-        kd = Config.fromfile(str(CONFIG_DIR / 'kd_r34_r18_in1k.py')).model
-        zkd = Config.fromfile(str(CONFIG_DIR /
-                                  'kd_zscore_r34_r18_in1k.py')).model
+        kd = Config.fromfile(
+            str(CONFIG_DIR / 'imagenet' /
+                'kd_resnet34_resnet18_8xb64_in1k.py')).model
+        zkd = Config.fromfile(
+            str(CONFIG_DIR / 'imagenet' /
+                'kd-zscore_resnet34_resnet18_8xb64_in1k.py')).model
         shape = (3, args.input_size, args.input_size)
         batch_size = args.batch_size
     else:

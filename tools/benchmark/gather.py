@@ -3,7 +3,7 @@
 
     python tools/benchmark/gather.py [--work-root DIR]
         [--update-metafiles] [--update-readme README:NAME ...]
-        [--out DIR] [--weights MODEL=URL ...] [--sweep NAME]
+        [--out DIR] [--weights MODEL=URL ...] [--sweep MODEL]
         [--check --tolerance 2]
 
 Reads every finished run under ``--work-root`` (``benchmark.json``,
@@ -11,8 +11,8 @@ Reads every finished run under ``--work-root`` (``benchmark.json``,
 sample std over seeds, and
 
 - writes ``summary.csv``, ``summary.json`` and ``models.png`` into
-  ``--out`` (with ``--sweep NAME``: ``NAME.md`` and ``NAME.png``, the
-  table and heat map of a two-key sweep);
+  ``--out`` (with ``--sweep MODEL``: ``MODEL.md`` and ``MODEL.png``, the
+  table and heat map of that model's two-key sweep);
 - with ``--update-metafiles``, sets the ``Results`` of each model in its
   ``metafile.yml`` (and ``Weights`` given with ``--weights``);
 - with ``--update-readme PATH:NAME``, regenerates the table between
@@ -54,8 +54,9 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
                         metavar='PATH:NAME')
     parser.add_argument('--weights', nargs='+', default=[],
                         metavar='MODEL=URL')
-    parser.add_argument('--sweep', metavar='NAME',
-                        help='write the two-key sweep table and heat map')
+    parser.add_argument('--sweep', metavar='MODEL',
+                        help="write the table and heat map of MODEL's "
+                        'two-key sweep')
     parser.add_argument('--command', default=None,
                         help='the benchmark command, quoted under the '
                         'tables (defaults to this command)')
@@ -83,9 +84,14 @@ def main(argv: Optional[List[str]] = None) -> int:
         if any(not a.overrides for a in aggregates):
             plot_models(aggregates, osp.join(args.out, 'models.png'))
         if args.sweep:
+            points = [a for a in aggregates if a.model == args.sweep]
+            if not any(a.overrides for a in points):
+                swept = sorted({a.model for a in aggregates if a.overrides})
+                raise SystemExit(f'error: no sweep of {args.sweep} under '
+                                 f'{args.work_root}; swept: {swept}')
             with open(osp.join(args.out, f'{args.sweep}.md'), 'w') as file:
-                file.write(sweep_table(aggregates) + '\n')
-            plot_sweep(aggregates, osp.join(args.out, f'{args.sweep}.png'),
+                file.write(sweep_table(points) + '\n')
+            plot_sweep(points, osp.join(args.out, f'{args.sweep}.png'),
                        args.sweep)
     if args.update_metafiles:
         weights = dict(item.split('=', 1) for item in args.weights)

@@ -32,6 +32,14 @@ def plot_models(aggregates: Sequence[Aggregate], path: str,
     plt.close(fig)
 
 
+def _in_order(values) -> List[str]:
+    """Sweep values sorted as numbers where they all are, else as text."""
+    try:
+        return sorted(values, key=float)
+    except ValueError:
+        return sorted(values)
+
+
 def sweep_grid(aggregates: Sequence[Aggregate]
                ) -> Tuple[List[str], List[str], List[List]]:
     """Rows (first sweep key), columns (second) and the cell aggregates.
@@ -43,8 +51,8 @@ def sweep_grid(aggregates: Sequence[Aggregate]
     if not points or any(len(a.overrides) != 2 for a in points):
         raise ValueError('a sweep table needs a sweep over exactly two '
                          'keys.')
-    rows = list(dict.fromkeys(a.overrides[0][1] for a in points))
-    cols = list(dict.fromkeys(a.overrides[1][1] for a in points))
+    rows = _in_order({a.overrides[0][1] for a in points})
+    cols = _in_order({a.overrides[1][1] for a in points})
     cells = [[None] * len(cols) for _ in rows]
     for agg in points:
         cells[rows.index(agg.overrides[0][1])][cols.index(

@@ -72,16 +72,56 @@ def _scope_at(tree: Dict, parts: List[Any]) -> Optional[str]:
     return scope
 
 
-def _copies(tree: Dict, key: str) -> List[str]:
-    """Where the config copied the value of top-level variable ``key``."""
-    value = tree.get(key)
-    if not isinstance(value, (str, tuple)) or len(value) < 3:
+def _holds(node: Any, value: Any) -> bool:
+    """Whether ``node`` is ``value``, or a dict holding all its items."""
+    if isinstance(value, dict):
+        return isinstance(node, dict) and all(
+            k in node and _holds(node[k], v) for k, v in value.items())
+    return node == value
+
+
+def _copies(tree: Dict, parts: List[Any]) -> List[str]:
+    """Where the config copied the value of a variable's node ``parts``.
+
+    Only what the Runner reads is searched; short strings and numbers are
+    too common to say where they came from.
+    """
+    value = _walk(tree, parts)[1]
+    if isinstance(value, (int, float)) or (isinstance(value, str)
+                                           and len(value) < 3) or not value:
         return []
     return [
-        path for path in _dotted_keys(tree) if path != key
-        and not path.startswith(key + '.') and _walk(tree, _split(path))[1]
-        == value and _walk(tree, _split(path))[0] == len(_split(path))
+        path for path in _dotted_keys(tree)
+        if path.split('.')[0] in RUNNER_KEYS -
+        {parts[0]} and _holds(_walk(tree, _split(path))[1], value)
+        and _walk(tree, _split(path))[0] == len(_split(path))
     ]
+
+
+def _copied_to(tree: Dict, parts: List[Any]) -> List[str]:
+    """Where the nearest copied node above ``parts`` went, key appended."""
+    depth, _ = _walk(tree, parts)
+    for end in range(depth, 0, -1):
+        suffix = ''.join(f'.{part}' for part in parts[end:])
+        copies = [path + suffix for path in _copies(tree, parts[:end])]
+        if copies:
+            return copies
+    return []
+
+
+def _variable_problem(tree: Dict, key: str) -> str:
+    """Why ``key``, under a variable the Runner does not read, is refused."""
+    parts = _split(key)
+    copies = _copied_to(tree, parts)
+    what = (f'{key!r} is a variable whose value' if len(parts) == 1 else
+            f'{key!r} is part of {parts[0]!r}, a variable whose value')
+    if copies:
+        return (f'{what} the config copied into {", ".join(copies)} when it '
+                f'was read; setting it has no effect. Set {copies[0]} '
+                'instead.')
+    return (f'{key!r} is under {parts[0]!r}, a variable of the config that '
+            'the Runner does not read; setting it has no effect. Set the key '
+            'that the Runner reads (see tools/misc/print_config.py).')
 
 
 def _problem(tree: Dict, merged: Dict, key: str) -> Optional[str]:
@@ -89,14 +129,17 @@ def _problem(tree: Dict, merged: Dict, key: str) -> Optional[str]:
     parts = _split(key)
     if parts[0] in RUNNER_KEYS and parts[0] not in tree:
         return None
+    if parts[0] not in RUNNER_KEYS and parts[0] in tree:
+        return _variable_problem(tree, key)
+    if parts[0] == 'data_preprocessor' and 'data_preprocessor' in tree.get(
+            'model', {}):
+        works = (_copied_to(tree, parts)
+                 or ['.'.join(map(str, ['model', *parts]))])[0]
+        return (f'{key!r} has no effect: the Runner gives the top-level '
+                'data_preprocessor only to a model without one, and this '
+                f'model has model.data_preprocessor. Set {works} instead.')
     depth, _ = _walk(tree, parts)
     if depth == len(parts):
-        copies = _copies(tree, key) if len(parts) == 1 and (
-            key not in RUNNER_KEYS) else []
-        if copies:
-            return (f'{key!r} is a variable whose value the config copied '
-                    f'into {", ".join(copies)} when it was read; setting it '
-                    f'has no effect. Set {copies[0]} instead.')
         return None
     if parts[depth] == '_delete_':
         return None
@@ -127,8 +170,9 @@ def unknown_cfg_option_keys(cfg: Config, options: Dict) -> List[str]:
     node above it builds (its registered ``type``, after the other
     options are applied, or the class mmengine's Runner builds there, see
     :mod:`zkd_mm.utils.config_params`). A top-level variable whose value
-    the config copied elsewhere (``teacher_ckpt``, ``data_root``, ...) is
-    refused, naming where to set it instead.
+    the config copied elsewhere (``teacher_ckpt``, ``data_root``, ``pair``,
+    ...), or a key under it, is refused, naming where to set it instead; so
+    is any other top-level variable the Runner does not read.
 
     Args:
         cfg (Config): The loaded config.

@@ -18,7 +18,8 @@ import zkd_mm  # noqa: F401  isort: skip
 from zkd_mm.engine.hooks import (  # isort: skip
     CTKDCurriculumHook, cosine_curriculum)
 
-CONFIG = REPO_ROOT / 'configs' / 'ctkd_zscore_r34_r18_in1k.py'
+CONFIG = (REPO_ROOT / 'configs' / 'imagenet' /
+          'ctkd-zscore_resnet34_resnet18_8xb64_in1k.py')
 
 
 def official_cosine_decay(epoch, max_value, min_value, num_loops):

@@ -1,0 +1,26 @@
+# Vanilla DKD (Zhao et al., CVPR 2022): ZScoreDKDLoss without
+# standardization, alpha 1 on the target-class term; it also takes the
+# ground-truth labels, recorded at the student's CE loss. Each config sets
+# tau, beta and loss_weight; the recipes add DKD's warm-up hook, and the
+# -zscore configs set standardize=True.
+model = dict(
+    _scope_='mmrazor', type='CheckedSingleTeacherDistill',
+    distiller=dict(
+        type='ConfigurableDistiller',
+        student_recorders=dict(
+            fc=dict(type='ModuleOutputs', source='head.fc'),
+            gt_labels=dict(type='ModuleInputs', source='head.loss_module')),
+        teacher_recorders=dict(
+            fc=dict(type='ModuleOutputs', source='head.fc')),
+        distill_losses=dict(
+            loss_dkd=dict(
+                type='ZScoreDKDLoss',
+                alpha=1.0,
+                reduction='batchmean',
+                standardize=False)),
+        loss_forward_mappings=dict(
+            loss_dkd=dict(
+                preds_S=dict(from_student=True, recorder='fc'),
+                preds_T=dict(from_student=False, recorder='fc'),
+                gt_labels=dict(
+                    recorder='gt_labels', from_student=True, data_idx=1)))))

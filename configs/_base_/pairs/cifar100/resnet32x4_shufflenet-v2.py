@@ -1,0 +1,12 @@
+# R32x4 -> SHN-V2 (mdistiller: resnet32x4 -> ShuffleV2) on CIFAR-100. The
+# teacher is converted from mdistiller's resnet32x4_vanilla
+# (configs/cifar100/README.md).
+_base_ = [
+    '../../models/cifar100/resnet32x4.py',
+    '../../models/cifar100/shufflenet-v2.py'
+]
+teacher_ckpt = 'checkpoints/cifar100_teachers/resnet32x4.pth'
+pair = dict(
+    architecture=_base_.shufflenet_v2,
+    teacher=_base_.resnet32x4,
+    teacher_ckpt=teacher_ckpt)

@@ -1,0 +1,11 @@
+# R56 -> R20 (mdistiller: resnet56 -> resnet20) on CIFAR-100. The teacher is
+# converted from mdistiller's resnet56_vanilla (configs/cifar100/README.md).
+_base_ = [
+    '../../models/cifar100/resnet56.py',
+    '../../models/cifar100/resnet20.py'
+]
+teacher_ckpt = 'checkpoints/cifar100_teachers/resnet56.pth'
+pair = dict(
+    architecture=_base_.resnet20,
+    teacher=_base_.resnet56,
+    teacher_ckpt=teacher_ckpt)

@@ -1,0 +1,12 @@
+# W40-2 -> MN-V2 (mdistiller: wrn_40_2 -> MobileNetV2) on CIFAR-100. The
+# teacher is converted from mdistiller's wrn_40_2_vanilla
+# (configs/cifar100/README.md).
+_base_ = [
+    '../../models/cifar100/wrn-40-2.py',
+    '../../models/cifar100/mobilenet-v2.py'
+]
+teacher_ckpt = 'checkpoints/cifar100_teachers/wrn_40_2.pth'
+pair = dict(
+    architecture=_base_.mobilenet_v2,
+    teacher=_base_.wrn_40_2,
+    teacher_ckpt=teacher_ckpt)

@@ -1,0 +1,10 @@
+# DKD on CIFAR-100: student CE 1 and DKD's warm-up, the loss weight
+# scaled by min(epoch / 20, 1).
+_base_ = [
+    '../../datasets/cifar100.py', '../../schedules/cifar100.py',
+    '../../distillers/dkd.py'
+]
+model = dict(
+    data_preprocessor=_base_.data_preprocessor,
+    architecture=dict(head=dict(loss=dict(loss_weight=1.0))))
+custom_hooks = [dict(type='mmrazor.DistillLossWarmupHook', warmup_epochs=20)]

@@ -1,0 +1,10 @@
+# DKD on Fashion-MNIST: student CE 1 and DKD's warm-up, the loss
+# weight scaled by min(epoch / 2, 1).
+_base_ = [
+    '../../datasets/fashion_mnist.py', '../../schedules/fashion_mnist.py',
+    '../../distillers/dkd.py'
+]
+model = dict(
+    data_preprocessor=_base_.data_preprocessor,
+    architecture=dict(head=dict(loss=dict(loss_weight=1.0))))
+custom_hooks = [dict(type='mmrazor.DistillLossWarmupHook', warmup_epochs=2)]

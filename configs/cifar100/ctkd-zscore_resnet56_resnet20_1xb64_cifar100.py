@@ -1,0 +1,7 @@
+# KD + CTKD + Z-score, R56 -> R20: KD weight 9 (the CTKD script of the paper's
+# repository). Paper (Table 2): top-1 71.34.
+_base_ = ['../_base_/recipes/cifar100/ctkd.py',
+          '../_base_/pairs/cifar100/resnet56_resnet20.py']
+model = dict(_base_.pair, distiller=dict(distill_losses=dict(
+    loss_kl=dict(standardize=True, loss_weight=9.0))))
+optim_wrapper = dict(optimizer=dict(lr=0.05))

@@ -1,0 +1,7 @@
+# KD + CTKD, W40-2 -> W40-1: KD weight 0.9 (the CTKD paper's script). Paper
+# (Table 2): top-1 73.93.
+_base_ = ['../_base_/recipes/cifar100/ctkd.py',
+          '../_base_/pairs/cifar100/wrn-40-2_wrn-40-1.py']
+model = dict(_base_.pair, distiller=dict(distill_losses=dict(
+    loss_kl=dict(loss_weight=0.9))))
+optim_wrapper = dict(optimizer=dict(lr=0.05))

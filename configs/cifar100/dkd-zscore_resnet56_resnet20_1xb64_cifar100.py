@@ -1,0 +1,8 @@
+# DKD + Z-score, R56 -> R20: tau 3, BETA 2, KD weight 18, i.e. alpha 18 and
+# beta 36 (the pair's values in the names of the paper's logs). Paper (Table
+# 2): top-1 72.32.
+_base_ = ['../_base_/recipes/cifar100/dkd.py',
+          '../_base_/pairs/cifar100/resnet56_resnet20.py']
+model = dict(_base_.pair, distiller=dict(distill_losses=dict(
+    loss_dkd=dict(standardize=True, tau=3.0, beta=2.0, loss_weight=18.0))))
+optim_wrapper = dict(optimizer=dict(lr=0.05))

@@ -1,0 +1,8 @@
+# DKD + Z-score, VGG13 -> MN-V2: tau 3, BETA 2, KD weight 9, i.e. alpha 9 and
+# beta 18 (the pair's values in the names of the paper's logs). Paper (Table
+# 1): top-1 69.98.
+_base_ = ['../_base_/recipes/cifar100/dkd.py',
+          '../_base_/pairs/cifar100/vgg13_mobilenet-v2.py']
+model = dict(_base_.pair, distiller=dict(distill_losses=dict(
+    loss_dkd=dict(standardize=True, tau=3.0, beta=2.0, loss_weight=9.0))))
+optim_wrapper = dict(optimizer=dict(lr=0.01))

@@ -1,0 +1,8 @@
+# DKD + Z-score, VGG13 -> VGG8: tau 2, BETA 2, KD weight 15, i.e. alpha 15 and
+# beta 30 (the pair's values in the names of the paper's logs). Paper (Table
+# 2): top-1 74.81.
+_base_ = ['../_base_/recipes/cifar100/dkd.py',
+          '../_base_/pairs/cifar100/vgg13_vgg8.py']
+model = dict(_base_.pair, distiller=dict(distill_losses=dict(
+    loss_dkd=dict(standardize=True, tau=2.0, beta=2.0, loss_weight=15.0))))
+optim_wrapper = dict(optimizer=dict(lr=0.05))

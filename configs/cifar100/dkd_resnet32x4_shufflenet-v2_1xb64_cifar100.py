@@ -1,0 +1,7 @@
+# DKD, R32x4 -> SHN-V2: tau 4, beta 8 (the pair's DKD YAML in the paper's
+# repository). Paper (Table 1): top-1 77.07.
+_base_ = ['../_base_/recipes/cifar100/dkd.py',
+          '../_base_/pairs/cifar100/resnet32x4_shufflenet-v2.py']
+model = dict(_base_.pair, distiller=dict(distill_losses=dict(
+    loss_dkd=dict(tau=4.0, beta=8.0, loss_weight=1.0))))
+optim_wrapper = dict(optimizer=dict(lr=0.01))

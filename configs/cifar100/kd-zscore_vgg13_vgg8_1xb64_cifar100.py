@@ -1,0 +1,7 @@
+# KD + Z-score, VGG13 -> VGG8: tau 3, KD weight 9 (the pair's values in the
+# names of the paper's logs). Paper (Table 2): top-1 74.36.
+_base_ = ['../_base_/recipes/cifar100/kd.py',
+          '../_base_/pairs/cifar100/vgg13_vgg8.py']
+model = dict(_base_.pair, distiller=dict(distill_losses=dict(
+    loss_kl=dict(type='ZScoreKLDivergence', tau=3.0, loss_weight=9.0))))
+optim_wrapper = dict(optimizer=dict(lr=0.05))

@@ -1,0 +1,7 @@
+# KD, R56 -> R20: tau 4, KD weight 0.9 (the DKD paper's setting). Paper (Table
+# 2): top-1 70.66.
+_base_ = ['../_base_/recipes/cifar100/kd.py',
+          '../_base_/pairs/cifar100/resnet56_resnet20.py']
+model = dict(_base_.pair, distiller=dict(distill_losses=dict(
+    loss_kl=dict(tau=4.0, loss_weight=0.9))))
+optim_wrapper = dict(optimizer=dict(lr=0.05))
