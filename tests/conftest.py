@@ -110,15 +110,19 @@ def _cluster_script(name: str, state: Path,
 def slurm_cluster():
     """Bring up the test cluster in its own state dir; tear it down after.
 
-    One cluster a machine: a test that uses it is marked
-    ``xdist_group('slurm')``, so that under pytest-xdist's
-    ``--dist loadgroup`` (the README's command) they share one worker.
+    One cluster a machine: the tests that use it are marked ``slurm`` and
+    run apart from pytest-xdist's workers (the README's commands); under a
+    worker this fixture fails saying so.
 
     Skips only when the Slurm packages cannot be installed; any other
     bring-up failure fails the test. The state dir is not under pytest's
     private (0700) tmp tree: munged runs as user ``munge`` and must reach
     its socket and key there.
     """
+    if os.environ.get('PYTEST_XDIST_WORKER'):
+        pytest.fail('the Slurm tests bring up one cluster a machine and '
+                    'cannot run in pytest-xdist workers: run them apart, '
+                    '`pytest -m slurm tests` (and `-m "not slurm"` with -n)')
     state = Path(tempfile.mkdtemp(prefix='zkd_mm_slurm_'))
     state.chmod(0o755)
     up = _cluster_script('up.sh', state)

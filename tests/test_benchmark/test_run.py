@@ -93,7 +93,7 @@ def test_none_launcher_runs_skips_resumes_and_survives_a_failure(
     assert resumed.test_last is not None and resumed.test_best is not None
 
 
-@pytest.mark.xdist_group('slurm')  # one cluster a machine
+@pytest.mark.slurm
 def test_slurm_launcher_two_tasks_per_run(slurm_cluster, fashion_mnist_root,
                                           tmp_path):
     env = tool_env({**slurm_cluster, 'CPUS_PER_TASK': '1',

@@ -8,7 +8,7 @@ from tests.test_tools.tool_runner import (assert_tool_ok, evidence_lines,
                                           free_port, run_tool, small_options,
                                           tool_env)
 
-pytestmark = pytest.mark.xdist_group('slurm')  # one cluster a machine
+pytestmark = pytest.mark.slurm
 
 
 def test_scontrol_gives_the_master_host(slurm_cluster, monkeypatch):

@@ -152,7 +152,7 @@ def _wait_job(job_id: str, env, timeout: float = 600) -> str:
     raise AssertionError(f'job {job_id} did not end: {_job_state(job_id, env)}')
 
 
-@pytest.mark.xdist_group('slurm')  # one cluster a machine
+@pytest.mark.slurm
 def test_slurm_signal_requeues_and_resumes_exactly(slurm_cluster,
                                                    fashion_mnist_root,
                                                    tmp_path):
