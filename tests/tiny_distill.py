@@ -34,6 +34,18 @@ def fc_recorders(with_labels: bool = False) -> dict:
     return recorders
 
 
+# KD + Z-score between the two heads' fc outputs.
+ZSCORE_KD_DISTILLER = dict(
+    type='ConfigurableDistiller',
+    student_recorders=fc_recorders(),
+    teacher_recorders=fc_recorders(),
+    distill_losses=dict(loss_kl=dict(type='ZScoreKLDivergence')),
+    loss_forward_mappings=dict(
+        loss_kl=dict(
+            preds_S=dict(from_student=True, recorder='fc'),
+            preds_T=dict(from_student=False, recorder='fc'))))
+
+
 def build_algorithm(distiller: dict, **kwargs):
     """A ``CheckedSingleTeacherDistill`` of ResNet-34 -> ResNet-18.
 

@@ -14,7 +14,7 @@ from mmengine.registry import DefaultScope
 
 from tests.test_tools.tool_runner import (assert_tool_ok, output_of,
                                           python_tool, run_tool)
-from tests.tiny_distill import build_algorithm, fc_recorders
+from tests.tiny_distill import ZSCORE_KD_DISTILLER, build_algorithm
 
 import zkd_mm  # noqa: F401  isort: skip
 from zkd_mm.models.algorithms import TeacherCheckpointError  # isort: skip
@@ -70,17 +70,8 @@ def test_wrong_depth_is_an_error_naming_the_keys(tmp_path):
 def test_the_teacher_error_suggests_the_converter(tmp_path):
     path = tmp_path / 'resnet34_tv.pth'
     torch.save(_torchvision_resnet(34, num_classes=10).state_dict(), path)
-    distiller = dict(
-        type='ConfigurableDistiller',
-        student_recorders=fc_recorders(),
-        teacher_recorders=fc_recorders(),
-        distill_losses=dict(loss_kl=dict(type='ZScoreKLDivergence')),
-        loss_forward_mappings=dict(
-            loss_kl=dict(
-                preds_S=dict(from_student=True, recorder='fc'),
-                preds_T=dict(from_student=False, recorder='fc'))))
     with pytest.raises(TeacherCheckpointError) as error:
-        build_algorithm(distiller, teacher_ckpt=str(path))
+        build_algorithm(ZSCORE_KD_DISTILLER, teacher_ckpt=str(path))
     message = str(error.value)
     assert "its keys are torchvision's" in message
     assert 'torchvision_resnet_to_mmpretrain.py SRC DST --depth N' in message

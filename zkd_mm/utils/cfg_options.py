@@ -27,12 +27,18 @@ def _child_items(node: Any) -> Iterator:
     return iter(())
 
 
-def _dotted_keys(node: Any, prefix: str = '') -> Iterator[str]:
-    """Every dotted path in a config tree, list items by index."""
+def _nodes(node: Any, prefix: str = '') -> Iterator[Tuple[str, Any]]:
+    """``(dotted path, node)`` for every node of a config tree, list items
+    by index."""
     for key, child in _child_items(node):
         path = f'{prefix}{key}'
-        yield path
-        yield from _dotted_keys(child, path + '.')
+        yield path, child
+        yield from _nodes(child, path + '.')
+
+
+def _dotted_keys(node: Any) -> Iterator[str]:
+    """Every dotted path in a config tree."""
+    return (path for path, _ in _nodes(node))
 
 
 def _split(key: str) -> List[Any]:
@@ -90,11 +96,10 @@ def _copies(tree: Dict, parts: List[Any]) -> List[str]:
     if isinstance(value, (int, float)) or (isinstance(value, str)
                                            and len(value) < 3) or not value:
         return []
+    readable = RUNNER_KEYS - {parts[0]}
     return [
-        path for path in _dotted_keys(tree)
-        if path.split('.')[0] in RUNNER_KEYS -
-        {parts[0]} and _holds(_walk(tree, _split(path))[1], value)
-        and _walk(tree, _split(path))[0] == len(_split(path))
+        path for path, node in _nodes(tree)
+        if path.split('.')[0] in readable and _holds(node, value)
     ]
 
 

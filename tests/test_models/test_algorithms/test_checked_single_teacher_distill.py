@@ -7,19 +7,9 @@ import pytest
 import torch
 from mmengine.logging import MMLogger
 
-from tests.tiny_distill import (batch, build_algorithm, classifier_cfg,
-                                fc_recorders)
+from tests.tiny_distill import ZSCORE_KD_DISTILLER as DISTILLER
+from tests.tiny_distill import batch, build_algorithm, classifier_cfg
 from zkd_mm.models.algorithms import TeacherCheckpointError
-
-DISTILLER = dict(
-    type='ConfigurableDistiller',
-    student_recorders=fc_recorders(),
-    teacher_recorders=fc_recorders(),
-    distill_losses=dict(loss_kl=dict(type='ZScoreKLDivergence')),
-    loss_forward_mappings=dict(
-        loss_kl=dict(
-            preds_S=dict(from_student=True, recorder='fc'),
-            preds_T=dict(from_student=False, recorder='fc'))))
 
 
 @pytest.fixture(scope='module')
