@@ -49,7 +49,7 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     parser.add_argument(
         '--sweep', action='append', default=[], metavar='KEY=V1,V2',
         help='a --cfg-options key and its values; several --sweep give '
-        'their grid')
+        'their grid; KEY1+KEY2=V1,V2 sets both keys to each value')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction,
                         default={}, help='options for every run')
     parser.add_argument('--work-root', default='work_dirs/benchmark')

@@ -9,6 +9,8 @@ from typing import Dict, List, Optional, Sequence, Tuple
 import yaml
 
 DEFAULT_SEEDS = (0, 1, 2)
+# Joins keys that a sweep sets to the same value (one grid axis).
+TIE = '+'
 
 
 @dataclass(frozen=True)
@@ -21,7 +23,8 @@ class RunSpec:
         config (str): The config path.
         seed (int): ``randomness.seed``.
         overrides (tuple[tuple[str, str], ...]): The sweep point's
-            ``--cfg-options``, in sweep order.
+            ``--cfg-options``, in sweep order; a key ``a.w+b.w`` sets
+            each of its ``+``-joined keys to the value.
         work_dir (str): Where the run writes everything.
     """
 
@@ -35,7 +38,8 @@ class RunSpec:
     def cfg_options(self) -> List[str]:
         """``key=value`` options of the seed and the sweep point."""
         return [f'randomness.seed={self.seed}'] + [
-            f'{key}={value}' for key, value in self.overrides
+            f'{key}={value}' for keys, value in self.overrides
+            for key in keys.split(TIE)
         ]
 
     @property
@@ -45,8 +49,9 @@ class RunSpec:
 
 
 def point_name(overrides: Sequence[Tuple[str, str]]) -> str:
-    """``tau=2,loss_weight=9`` from full dotted keys (last components)."""
-    return ','.join(f'{key.split(".")[-1]}={value}'
+    """``tau=2,loss_weight=9`` from full dotted keys (last components;
+    tied keys by their first)."""
+    return ','.join(f'{key.split(TIE)[0].split(".")[-1]}={value}'
                     for key, value in overrides)
 
 
@@ -94,12 +99,18 @@ def resolve_configs(items: Sequence[str],
 
 
 def parse_sweep(sweeps: Sequence[str]) -> List[Tuple[str, List[str]]]:
-    """``['a.b=1,2', 'c=x,y']`` -> ``[('a.b', ['1', '2']), ...]``."""
+    """``['a.b=1,2', 'c=x,y']`` -> ``[('a.b', ['1', '2']), ...]``.
+
+    ``'a.w+b.w=1,2'`` is one axis that sets both keys to each value (for
+    example one weight for MLKD's three losses).
+    """
     parsed = []
     for sweep in sweeps:
         key, sep, values = sweep.partition('=')
-        if not sep or not key or not values:
-            raise ValueError(f'--sweep {sweep!r}: expected KEY=V1,V2,...')
+        if (not sep or not values
+                or not all(key.split(TIE))) or not all(values.split(',')):
+            raise ValueError(f'--sweep {sweep!r}: expected KEY=V1,V2,... '
+                             f'or KEY1{TIE}KEY2=V1,V2,...')
         parsed.append((key, values.split(',')))
     return parsed
 
