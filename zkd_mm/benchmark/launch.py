@@ -174,12 +174,43 @@ class Outcome:
     detail: str = ''
 
 
+def other_run(spec: RunSpec, state: Dict,
+              extra_options: Sequence[str]) -> Optional[str]:
+    """Why the run recorded in ``state`` is not ``spec``, or None.
+
+    Two sweeps whose keys end alike (a distill ``loss_weight`` and the CE
+    ``loss_weight``) name their points alike; a work dir must not then be
+    skipped as finished or resumed by the other one.
+    """
+    if not state:
+        return None
+    wanted = dict(config=spec.config, seed=spec.seed,
+                  overrides=dict(spec.overrides))
+    if 'options' in state:  # written since the options are recorded
+        wanted['options'] = list(extra_options)
+    differ = [key for key, value in wanted.items()
+              if state.get(key) != value]
+    if not differ:
+        return None
+    recorded = ', '.join(f'{key}={state.get(key)!r}' for key in differ)
+    return (f'{spec.work_dir} holds another run ({recorded}); this one has '
+            + ', '.join(f'{key}={wanted[key]!r}' for key in differ)
+            + '. Use another --work-root, or remove that work dir.')
+
+
 def run_spec(spec: RunSpec,
              launcher: Launcher,
              extra_options: Sequence[str] = (),
              test: bool = True) -> Outcome:
-    """Train ``spec`` (or resume it), then test its checkpoints."""
+    """Train ``spec`` (or resume it), then test its checkpoints.
+
+    A work dir that holds another run (config, seed, sweep point or
+    ``--cfg-options``) fails this spec, untouched.
+    """
     state = read_state(spec.work_dir)
+    clash = other_run(spec, state, extra_options)
+    if clash:
+        return Outcome(spec, 'failed', clash)
     if state.get('status') == 'done':
         return Outcome(spec, 'skipped', 'finished before')
     os.makedirs(spec.work_dir, exist_ok=True)
@@ -188,7 +219,8 @@ def run_spec(spec: RunSpec,
     train_cmd = launcher.train(spec, resume, options)
     state.update(
         model=spec.model, config=spec.config, seed=spec.seed,
-        overrides=dict(spec.overrides), launcher=launcher.name,
+        overrides=dict(spec.overrides), options=list(extra_options),
+        launcher=launcher.name,
         world_size=launcher.world_size, status='running',
         commands=dict(state.get('commands', {}), train=train_cmd))
     state.setdefault('wall_seconds', 0.0)
