@@ -212,3 +212,24 @@ def test_sweep_table_and_heat_map(tmp_path):
                   '--sweep', 'nothing')
     assert "error: no sweep of nothing under" in out
     assert f"swept: ['{MODEL}', 'other']" in out
+
+
+def test_a_one_key_sweep_of_tied_keys_is_one_column(tmp_path):
+    """MLKD's three loss weights swept as one axis (KEY1+KEY2=V1,V2)."""
+    runs = tmp_path / 'runs'
+    tied = 'm.loss_a.loss_weight+m.loss_b.loss_weight'
+    for weight, value in (('0.3', 71.0), ('0.1', 73.5), ('1.0', 20.0)):
+        work = _write_run(runs / MODEL / 'sweep' / f'loss_weight={weight}',
+                          '', 10, [value], value, value)
+        state = json.loads((work / 'benchmark.json').read_text())
+        state.update(model=MODEL, overrides={tied: weight})
+        (work / 'benchmark.json').write_text(json.dumps(state))
+    (tmp_path / 'model-index.yml').write_text('Import: []\n')
+    out = _gather(tmp_path, '--work-root', str(runs), '--out', 'out',
+                  '--sweep', MODEL)
+    assert 'EXIT 0' in out
+    assert (tmp_path / 'out' / f'{MODEL}.md').read_text() == (
+        '| loss_weight | top-1 |\n| --- | --- |\n'
+        '| 0.1 | 73.50 (n=1) |\n| 0.3 | 71.00 (n=1) |\n'
+        '| 1.0 | 20.00 (n=1) |\n')
+    assert (tmp_path / 'out' / f'{MODEL}.png').stat().st_size > 1000

@@ -12,7 +12,7 @@ sample std over seeds, and
 
 - writes ``summary.csv``, ``summary.json`` and ``models.png`` into
   ``--out`` (with ``--sweep MODEL``: ``MODEL.md`` and ``MODEL.png``, the
-  table and heat map of that model's two-key sweep);
+  table and heat map of that model's one- or two-key sweep);
 - with ``--update-metafiles``, sets the ``Results`` of each model in its
   ``metafile.yml`` (and ``Weights`` given with ``--weights``);
 - with ``--update-readme PATH:NAME``, regenerates the table between
@@ -56,7 +56,7 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
                         metavar='MODEL=URL')
     parser.add_argument('--sweep', metavar='MODEL',
                         help="write the table and heat map of MODEL's "
-                        'two-key sweep')
+                        'one- or two-key sweep')
     parser.add_argument('--command', default=None,
                         help='the benchmark command, quoted under the '
                         'tables (defaults to this command)')

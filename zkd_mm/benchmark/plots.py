@@ -5,6 +5,9 @@ from typing import List, Sequence, Tuple
 from .aggregate import Aggregate
 
 
+ONE_KEY_COLUMN = 'top-1'
+
+
 def _pyplot():
     import matplotlib
     matplotlib.use('Agg')
@@ -44,28 +47,39 @@ def sweep_grid(aggregates: Sequence[Aggregate]
                ) -> Tuple[List[str], List[str], List[List]]:
     """Rows (first sweep key), columns (second) and the cell aggregates.
 
+    A one-key sweep has one column, ``'top-1'``.
+
     Raises:
-        ValueError: Unless every sweep point has exactly two keys.
+        ValueError: Unless every sweep point has the same one or two keys.
     """
     points = [a for a in aggregates if a.overrides]
-    if not points or any(len(a.overrides) != 2 for a in points):
-        raise ValueError('a sweep table needs a sweep over exactly two '
+    sizes = {len(a.overrides) for a in points}
+    if len(sizes) != 1 or not sizes <= {1, 2}:
+        raise ValueError('a sweep table needs a sweep over one or two '
                          'keys.')
     rows = _in_order({a.overrides[0][1] for a in points})
-    cols = _in_order({a.overrides[1][1] for a in points})
+    cols = (_in_order({a.overrides[1][1] for a in points})
+            if sizes == {2} else [ONE_KEY_COLUMN])
     cells = [[None] * len(cols) for _ in rows]
     for agg in points:
-        cells[rows.index(agg.overrides[0][1])][cols.index(
-            agg.overrides[1][1])] = agg
+        col = cols.index(agg.overrides[1][1]) if sizes == {2} else 0
+        cells[rows.index(agg.overrides[0][1])][col] = agg
     return rows, cols, cells
 
 
-def sweep_table(aggregates: Sequence[Aggregate]) -> str:
-    """Markdown table of a two-key sweep, mean ± std per cell."""
-    rows, cols, cells = sweep_grid(aggregates)
+def _axis_names(aggregates: Sequence[Aggregate]) -> Tuple[str, str]:
+    """The row and column labels: the keys' last components."""
     first = next(a for a in aggregates if a.overrides)
-    row_key, col_key = (key.split('.')[-1] for key, _ in first.overrides)
-    lines = [f'| {row_key} \\ {col_key} | ' + ' | '.join(cols) + ' |',
+    names = [key.split('.')[-1] for key, _ in first.overrides]
+    return names[0], names[1] if len(names) == 2 else ''
+
+
+def sweep_table(aggregates: Sequence[Aggregate]) -> str:
+    """Markdown table of a one- or two-key sweep, mean ± std per cell."""
+    rows, cols, cells = sweep_grid(aggregates)
+    row_key, col_key = _axis_names(aggregates)
+    corner = f'{row_key} \\ {col_key}' if col_key else row_key
+    lines = [f'| {corner} | ' + ' | '.join(cols) + ' |',
              '| --- |' + ' --- |' * len(cols)]
     for row, row_cells in zip(rows, cells):
         lines.append(f'| {row} | ' + ' | '.join(
@@ -76,11 +90,10 @@ def sweep_table(aggregates: Sequence[Aggregate]) -> str:
 
 def plot_sweep(aggregates: Sequence[Aggregate], path: str,
                title: str = '') -> None:
-    """Heat map of a two-key sweep (mean top-1 per cell)."""
+    """Heat map of a one- or two-key sweep (mean top-1 per cell)."""
     plt = _pyplot()
     rows, cols, cells = sweep_grid(aggregates)
-    first = next(a for a in aggregates if a.overrides)
-    row_key, col_key = (key.split('.')[-1] for key, _ in first.overrides)
+    row_key, col_key = _axis_names(aggregates)
     values = [[cell.last.mean if cell and cell.last else float('nan')
                for cell in row] for row in cells]
     fig, ax = plt.subplots(figsize=(1.2 * len(cols) + 2,
