@@ -31,10 +31,16 @@ QUICK = ('test_models', 'test_datasets', 'test_fileio', 'test_utils',
 
 
 def pytest_collection_modifyitems(items) -> None:
-    """Mark the tests of the QUICK folders ``quick``."""
+    """Mark the tests of the QUICK folders ``quick``.
+
+    A module there that starts interpreters or builds a wheel (the test of
+    :mod:`zkd_mm.utils.mim_lookup`) opts out with ``QUICK = False``.
+    """
     for item in items:
         parts = Path(str(item.fspath)).relative_to(REPO_ROOT).parts
-        if len(parts) > 1 and parts[1] in QUICK:
+        module = getattr(item, 'module', None)
+        if (len(parts) > 1 and parts[1] in QUICK
+                and getattr(module, 'QUICK', True)):
             item.add_marker(pytest.mark.quick)
 
 

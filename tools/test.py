@@ -27,7 +27,7 @@ from mmrazor.utils import register_all_modules
 
 from zkd_mm.compat.mmcls_alias import alias_config
 from zkd_mm.engine.run_safety import prepare_test
-from zkd_mm.engine.runner import finish_distributed, setup_distributed
+from zkd_mm.engine.distributed import finish_distributed, setup_distributed
 from zkd_mm.models.distillers import describe_distill_losses
 from zkd_mm.utils import add_cfg_options_arguments, apply_cfg_options
 

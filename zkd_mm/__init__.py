@@ -3,11 +3,17 @@
 
 Importing this package first installs the compat layer (so that
 ``mmrazor.models`` imports on torch 2.x and mmengine checkpoints load on
-torch >= 2.6), then registers zkd_mm's components in MMRazor's registries.
+torch >= 2.6), then lets mmengine find zkd_mm's configs as
+``zkd_mm::<folder>/<name>.py`` (:mod:`zkd_mm.utils.mim_lookup`), then
+registers zkd_mm's components in MMRazor's registries.
 """
 from .compat import install as _install_compat
 
 _install_compat()
+
+from .utils.mim_lookup import install as _install_mim_lookup  # noqa: E402
+
+_install_mim_lookup()
 
 from . import datasets, engine, fileio, models  # noqa: E402,F401
 from .version import __version__, version_info  # noqa: E402

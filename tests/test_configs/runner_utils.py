@@ -16,7 +16,7 @@ from mmengine.hooks import Hook
 from mmengine.runner import Runner
 
 import zkd_mm  # noqa: F401  isort: skip
-from zkd_mm.models.backbones import (  # isort: skip
+from zkd_mm.models.converters import (  # isort: skip
     build_mdistiller_classifier, convert_mdistiller_checkpoint,
     zkd_to_mdistiller_key)
 

@@ -19,7 +19,7 @@ from tests.test_configs.runner_utils import (MARKER_BIAS, shrink,
                                              train_one_epoch)
 
 import zkd_mm  # noqa: F401  isort: skip
-from zkd_mm.models.backbones import MDISTILLER_ARCHS  # isort: skip
+from zkd_mm.models.converters import MDISTILLER_ARCHS  # isort: skip
 
 CIFAR_DIR = REPO_ROOT / 'configs' / 'cifar100'
 CIFAR_CONFIGS = sorted(CIFAR_DIR.glob('*.py'))

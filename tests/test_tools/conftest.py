@@ -30,10 +30,19 @@ randomness = dict(seed=0, deterministic=True)
 
 @pytest.fixture(scope='session')
 def hook_config(tmp_path_factory) -> Path:
-    """The KD config plus :class:`ReplicaConsistencyHook`."""
+    """The KD config plus the test ``ReplicaConsistencyHook``.
+
+    The hook lives in ``tests/replica_consistency_hook.py``, not in
+    zkd_mm, so the config imports that module too: the launchers
+    (``tools/dist_train.sh``, ``tools/slurm_train.sh``) put the repository
+    root on ``PYTHONPATH``.
+    """
     return write_config(
         tmp_path_factory.mktemp('configs') / 'kd_replica_check.py',
         KD_CONFIG,
+        "custom_imports = dict(\n"
+        "    imports=['zkd_mm', 'tests.replica_consistency_hook'],\n"
+        "    allow_failed_imports=False)\n"
         "custom_hooks = [dict(type='mmrazor.ReplicaConsistencyHook')]\n")
 
 

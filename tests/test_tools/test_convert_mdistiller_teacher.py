@@ -19,9 +19,9 @@ import torch.nn.functional as F
 from mmengine.runner import load_checkpoint
 
 from tests.mdistiller_reference import random_mdistiller_state
-from zkd_mm.models.backbones import (MDISTILLER_ARCHS,
-                                     build_mdistiller_classifier,
-                                     mdistiller_to_zkd_key)
+from zkd_mm.models.converters import (MDISTILLER_ARCHS,
+                                      build_mdistiller_classifier,
+                                      mdistiller_to_zkd_key)
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 TOOL = REPO_ROOT / 'tools' / 'model_converters' / (

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.slurm
 
 
 def test_scontrol_gives_the_master_host(slurm_cluster, monkeypatch):
-    from zkd_mm.engine.runner.cpu_distributed import _first_slurm_host
+    from zkd_mm.engine.distributed.cpu_distributed import _first_slurm_host
     monkeypatch.setenv('SLURM_CONF', slurm_cluster['SLURM_CONF'])
     assert _first_slurm_host('node[3-4],vm') == 'node3'
 

@@ -29,9 +29,9 @@ from typing import List, Optional
 import zkd_mm  # noqa: F401 isort: skip
 import torch
 
-from zkd_mm.models.backbones import (MDISTILLER_ARCHS,
-                                     MdistillerCheckpointError,
-                                     convert_mdistiller_checkpoint)
+from zkd_mm.models.converters import (MDISTILLER_ARCHS,
+                                      MdistillerCheckpointError,
+                                      convert_mdistiller_checkpoint)
 
 
 def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:

@@ -16,8 +16,6 @@ def install() -> None:
     # Imports mmrazor.models, so after the quantization fix.
     mmrazor_inplace.install()
     mmcls_alias.install()
-    from . import mim_lookup
-    mim_lookup.install()
 
 
 __all__ = [

@@ -3,6 +3,7 @@
 from .algorithms import *  # noqa: F401,F403
 from .backbones import *  # noqa: F401,F403
 from .connectors import *  # noqa: F401,F403
+from .converters import *  # noqa: F401,F403
 from .data_preprocessors import *  # noqa: F401,F403
 from .distillers import *  # noqa: F401,F403
 from .functional import zscore, zscore_kl_div  # noqa: F401

@@ -6,11 +6,12 @@ import torch.nn as nn
 from mmpretrain.registry import MODELS
 
 from tests.mdistiller_reference import REFERENCE_PARAMS, reference_key_shapes
-from zkd_mm.models.backbones import (CIFARVGG, MDISTILLER_CIFAR_ARCHS,
-                                     CIFARResNetKD, CIFARShuffleNetV1,
-                                     CIFARShuffleNetV2, CIFARWideResNet,
-                                     get_mdistiller_arch,
-                                     mdistiller_to_zkd_key)
+from zkd_mm.models.backbones import (CIFARVGG, CIFARResNetKD,
+                                     CIFARShuffleNetV1, CIFARShuffleNetV2,
+                                     CIFARWideResNet)
+from zkd_mm.models.converters import (MDISTILLER_CIFAR_ARCHS,
+                                      get_mdistiller_arch,
+                                      mdistiller_to_zkd_key)
 
 # The paper's / the brief's rounded counts (millions, with a 100-class fc).
 PAPER_PARAMS_M = {

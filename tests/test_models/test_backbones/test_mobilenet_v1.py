@@ -4,8 +4,8 @@ import torch
 from mmpretrain.registry import MODELS
 
 from tests.mdistiller_reference import REFERENCE_PARAMS, reference_key_shapes
-from zkd_mm.models.backbones import (MobileNetV1ImageNet, get_mdistiller_arch,
-                                     mdistiller_to_zkd_key)
+from zkd_mm.models.backbones import MobileNetV1ImageNet
+from zkd_mm.models.converters import get_mdistiller_arch, mdistiller_to_zkd_key
 
 
 def test_classifier_matches_mdistiller():

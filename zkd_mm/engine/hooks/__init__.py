@@ -5,12 +5,10 @@ from .distill_loss_warmup_hook import DistillLossWarmupHook
 from .finite_check_hook import FiniteCheckHook
 from .preemption_hook import (PREEMPTED_EXIT_CODE, PreemptionHook,
                               TrainingPreempted)
-from .replica_consistency_hook import ReplicaConsistencyHook
 from .strict_load_hook import StrictLoadHook
 
 __all__ = [
     'AtomicCheckpointHook', 'CTKDCurriculumHook', 'DistillLossWarmupHook',
     'FiniteCheckHook', 'PreemptionHook', 'PREEMPTED_EXIT_CODE',
-    'ReplicaConsistencyHook', 'StrictLoadHook', 'TrainingPreempted',
-    'cosine_curriculum'
+    'StrictLoadHook', 'TrainingPreempted', 'cosine_curriculum'
 ]

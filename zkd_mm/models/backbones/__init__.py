@@ -4,7 +4,8 @@
 Each returns a 1-tuple with its last feature map, so that
 ``neck=dict(type='GlobalAveragePooling')`` and a ``LinearClsHead`` complete
 the network exactly as mdistiller's average pooling and ``fc`` do.
-:data:`MDISTILLER_ARCHS` maps mdistiller's model names to these configs.
+:data:`zkd_mm.models.converters.MDISTILLER_ARCHS` maps mdistiller's model
+names to these configs.
 """
 from .cifar_mobilenet_v2 import CIFARMobileNetV2
 from .cifar_resnet import CIFARResNetKD
@@ -13,22 +14,10 @@ from .cifar_shufflenet_v1 import CIFARShuffleNetV1
 from .cifar_shufflenet_v2 import CIFARShuffleNetV2
 from .cifar_vgg import CIFARVGG
 from .cifar_wide_resnet import CIFARWideResNet
-from .mdistiller_keys import (MdistillerCheckpointError,
-                              build_mdistiller_classifier,
-                              convert_mdistiller_checkpoint,
-                              convert_mdistiller_state_dict,
-                              mdistiller_state_dict, mdistiller_to_zkd_key,
-                              zkd_to_mdistiller_key)
-from .mdistiller_names import (MDISTILLER_ARCHS, MDISTILLER_CIFAR_ARCHS,
-                               MdistillerArch, get_mdistiller_arch)
 from .mobilenet_v1 import MobileNetV1ImageNet
 
 __all__ = [
     'CIFARResNetKD', 'CIFARWideResNet', 'CIFARVGG', 'CIFARMobileNetV2',
     'CIFARShuffleNetV1', 'CIFARShuffleNetV2', 'CIFARResNet50',
-    'MobileNetV1ImageNet', 'MDISTILLER_ARCHS', 'MDISTILLER_CIFAR_ARCHS',
-    'MdistillerArch', 'get_mdistiller_arch', 'MdistillerCheckpointError',
-    'build_mdistiller_classifier', 'convert_mdistiller_checkpoint',
-    'convert_mdistiller_state_dict', 'mdistiller_state_dict',
-    'mdistiller_to_zkd_key', 'zkd_to_mdistiller_key'
+    'MobileNetV1ImageNet'
 ]

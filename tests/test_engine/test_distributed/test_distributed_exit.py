@@ -1,5 +1,5 @@
 # Copyright (c) zkd_mm contributors. All rights reserved.
-"""zkd_mm.engine.runner.finish_distributed with two real gloo processes."""
+"""zkd_mm.engine.distributed.finish_distributed with two real gloo processes."""
 import json
 import subprocess
 import sys
@@ -21,7 +21,7 @@ TWO_RANKS = textwrap.dedent("""
     from pathlib import Path
     import torch
     import torch.distributed as dist
-    from zkd_mm.engine.runner import finish_distributed
+    from zkd_mm.engine.distributed import finish_distributed
 
     def threads():
         return len(os.listdir('/proc/self/task'))
@@ -96,5 +96,5 @@ def test_every_rank_waits_then_destroys_the_group(tmp_path):
 
 
 def test_without_a_group_it_does_nothing():
-    from zkd_mm.engine.runner import finish_distributed
+    from zkd_mm.engine.distributed import finish_distributed
     assert finish_distributed() is False

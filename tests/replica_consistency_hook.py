@@ -1,8 +1,15 @@
 # Copyright (c) zkd_mm contributors. All rights reserved.
-"""Check after training that every rank holds the same model."""
+"""A test hook: check after training that every rank holds the same model.
+
+It is no part of the zkd_mm package; the distributed tests use it to show
+that data-parallel ranks trained in sync. Importing this module registers
+:class:`ReplicaConsistencyHook` in mmrazor's ``HOOKS``; a config run by a
+tool imports it with ``custom_imports``, the repository root on the path.
+"""
 import hashlib
 from typing import Iterable, List, Tuple
 
+import zkd_mm  # noqa: F401  isort: skip  (the compat layer first)
 import torch
 from mmengine.dist import all_gather_object, get_dist_info
 from mmengine.hooks import Hook
@@ -70,6 +77,9 @@ class ReplicaConsistencyHook(Hook):
 
     Examples:
         >>> # registered in mmrazor's HOOKS: prefix it outside mmrazor scope
+        >>> custom_imports = dict(
+        ...     imports=['zkd_mm', 'tests.replica_consistency_hook'],
+        ...     allow_failed_imports=False)
         >>> custom_hooks = [dict(type='mmrazor.ReplicaConsistencyHook')]
     """
 

@@ -8,7 +8,7 @@ same network, the channels of its feature map, and the name of mdistiller's
 classifier module, whose weights become ``head.fc`` of an mmpretrain
 ``ImageClassifier``::
 
-    from zkd_mm.models.backbones import get_mdistiller_arch
+    from zkd_mm.models.converters import get_mdistiller_arch
     arch = get_mdistiller_arch('resnet32x4')
     model = dict(type='ImageClassifier',
                  backbone=arch.backbone_cfg(),

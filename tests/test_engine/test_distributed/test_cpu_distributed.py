@@ -1,5 +1,5 @@
 # Copyright (c) zkd_mm contributors. All rights reserved.
-"""zkd_mm.engine.runner.setup_distributed, one launcher at a time."""
+"""zkd_mm.engine.distributed.setup_distributed, one launcher at a time."""
 import copy
 import json
 
@@ -17,7 +17,7 @@ SETUP_EACH_LAUNCHER = """
 import json, os
 import torch.distributed as dist
 from mmengine.config import Config
-from zkd_mm.engine.runner import setup_distributed
+from zkd_mm.engine.distributed import setup_distributed
 
 PORT = {port}
 CASES = dict(
@@ -91,7 +91,7 @@ def test_model_wrapper_has_no_device_ids(report):
 
 
 def test_single_process_changes_nothing():
-    from zkd_mm.engine.runner import setup_distributed
+    from zkd_mm.engine.distributed import setup_distributed
     cfg = Config(dict(env_cfg=dict(dist_cfg=dict(backend='nccl'))))
     before = copy.deepcopy(cfg.to_dict())
     assert setup_distributed(cfg, 'none') is False
@@ -102,7 +102,7 @@ def test_single_process_changes_nothing():
     not torch.cuda.is_available(), reason='needs a CUDA device')
 @pytest.mark.parametrize('launcher', ['pytorch', 'slurm', 'mpi'])
 def test_gpu_machine_changes_nothing(launcher):
-    from zkd_mm.engine.runner import setup_distributed
+    from zkd_mm.engine.distributed import setup_distributed
     cfg = Config(dict(env_cfg=dict(dist_cfg=dict(backend='nccl'))))
     before = copy.deepcopy(cfg.to_dict())
     assert setup_distributed(cfg, launcher) is False
@@ -112,7 +112,7 @@ def test_gpu_machine_changes_nothing(launcher):
 
 @pytest.mark.skipif(torch.cuda.is_available(), reason='CPU-only behaviour')
 def test_missing_launcher_variable_is_named(monkeypatch):
-    from zkd_mm.engine.runner import setup_distributed
+    from zkd_mm.engine.distributed import setup_distributed
     monkeypatch.delenv('SLURM_PROCID', raising=False)
     with pytest.raises(KeyError, match='SLURM_PROCID'):
         setup_distributed(Config(), 'slurm')

@@ -14,6 +14,9 @@ import yaml
 from tests.subprocess_utils import REPO_ROOT, assert_ok, run_python
 from tests.wheel_install import build_and_install
 
+# Fresh interpreters and a wheel build: not one of the quick tests.
+QUICK = False
+
 LOOKED_UP = [
     'cifar100/kd-zscore_resnet32x4_resnet8x4_1xb64_cifar100.py',
     'cifar100/dkd_vgg13_mobilenet-v2_1xb64_cifar100.py',

@@ -5,15 +5,15 @@ import pytest
 import torch
 
 from tests.mdistiller_reference import random_mdistiller_state
-from zkd_mm.models.backbones import (MDISTILLER_ARCHS,
-                                     MdistillerCheckpointError,
-                                     build_mdistiller_classifier,
-                                     convert_mdistiller_checkpoint,
-                                     convert_mdistiller_state_dict,
-                                     get_mdistiller_arch,
-                                     mdistiller_state_dict,
-                                     mdistiller_to_zkd_key,
-                                     zkd_to_mdistiller_key)
+from zkd_mm.models.converters import (MDISTILLER_ARCHS,
+                                      MdistillerCheckpointError,
+                                      build_mdistiller_classifier,
+                                      convert_mdistiller_checkpoint,
+                                      convert_mdistiller_state_dict,
+                                      get_mdistiller_arch,
+                                      mdistiller_state_dict,
+                                      mdistiller_to_zkd_key,
+                                      zkd_to_mdistiller_key)
 
 
 @pytest.fixture(scope='module')

@@ -1,15 +1,15 @@
 # Copyright (c) zkd_mm contributors. All rights reserved.
-"""ReplicaConsistencyHook on real mmengine Runners, 1 and 2 processes."""
+"""The test ReplicaConsistencyHook on real mmengine Runners, 1 and 2 ranks."""
 import sys
 
 import zkd_mm  # noqa: F401  isort: skip
 from mmengine.registry import HOOKS as MMENGINE_HOOKS
 
-from tests.subprocess_utils import REPO_ROOT
+from tests.replica_consistency_hook import ReplicaConsistencyHook
+from tests.subprocess_utils import REPO_ROOT, assert_ok, run_python
 from tests.test_tools.tool_runner import (assert_tool_ok, free_port, output_of,
                                           run_tool, tool_env)
 from tests.toy_runner import toy_runner
-from zkd_mm.engine.hooks import ReplicaConsistencyHook
 
 # Two torchrun ranks train the toy regressor under DDP (gloo), first as
 # is, then with a hook that, after training and before the check, shifts
@@ -18,9 +18,9 @@ TWO_RANKS = """
 import sys
 import torch
 from mmengine.hooks import Hook
+from tests.replica_consistency_hook import ReplicaConsistencyHook
 from tests.toy_runner import toy_runner
-from zkd_mm.engine.hooks import ReplicaConsistencyHook
-from zkd_mm.engine.runner import init_cpu_process_group
+from zkd_mm.engine.distributed import init_cpu_process_group
 
 
 class ShiftBiasOnRank1(Hook):
@@ -59,6 +59,21 @@ def test_registered_in_mmrazor_hooks():
     assert HOOKS.get('ReplicaConsistencyHook') is ReplicaConsistencyHook
     assert MMENGINE_HOOKS.get(
         'mmrazor.ReplicaConsistencyHook') is ReplicaConsistencyHook
+
+
+def test_not_shipped_with_zkd_mm():
+    # The package registers no such hook; only this test module does.
+    out = assert_ok(
+        run_python("""
+        import zkd_mm
+        from mmrazor.registry import HOOKS
+        print('BEFORE', HOOKS.get('ReplicaConsistencyHook'))
+        import tests.replica_consistency_hook as module
+        print('AFTER', HOOKS.get('ReplicaConsistencyHook')
+              is module.ReplicaConsistencyHook)
+        """))
+    assert 'BEFORE None' in out
+    assert 'AFTER True' in out
 
 
 def test_single_process_logs_rank_0_of_1(tmp_path):
