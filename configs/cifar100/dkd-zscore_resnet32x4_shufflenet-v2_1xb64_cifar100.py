@@ -3,6 +3,7 @@
 # 1): top-1 77.37.
 _base_ = ['../_base_/recipes/cifar100/dkd.py',
           '../_base_/pairs/cifar100/resnet32x4_shufflenet-v2.py']
-model = dict(_base_.pair, distiller=dict(distill_losses=dict(
-    loss_dkd=dict(standardize=True, tau=2.0, beta=8.0, loss_weight=9.0))))
+model = dict(_base_.pair, distiller=dict(
+    type='LogitStandardizedDistiller', standardized_recorders=['fc'],
+    distill_losses=dict(loss_dkd=dict(tau=2.0, beta=8.0, loss_weight=9.0))))
 optim_wrapper = dict(optimizer=dict(lr=0.01))

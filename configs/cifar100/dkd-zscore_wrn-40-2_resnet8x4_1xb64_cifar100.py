@@ -3,6 +3,7 @@
 # 1): top-1 76.75.
 _base_ = ['../_base_/recipes/cifar100/dkd.py',
           '../_base_/pairs/cifar100/wrn-40-2_resnet8x4.py']
-model = dict(_base_.pair, distiller=dict(distill_losses=dict(
-    loss_dkd=dict(standardize=True, tau=2.0, beta=2.0, loss_weight=18.0))))
+model = dict(_base_.pair, distiller=dict(
+    type='LogitStandardizedDistiller', standardized_recorders=['fc'],
+    distill_losses=dict(loss_dkd=dict(tau=2.0, beta=2.0, loss_weight=18.0))))
 optim_wrapper = dict(optimizer=dict(lr=0.05))

@@ -3,6 +3,7 @@
 # ImageNet DKD values are not published). Paper (Table 3): top-1 71.88.
 _base_ = ['../_base_/recipes/imagenet/dkd.py',
           '../_base_/pairs/imagenet/resnet34_resnet18.py']
-model = dict(_base_.pair, distiller=dict(distill_losses=dict(
-    loss_dkd=dict(standardize=True, tau=2.0, beta=0.5, loss_weight=9.0))))
+model = dict(_base_.pair, distiller=dict(
+    type='LogitStandardizedDistiller', standardized_recorders=['fc'],
+    distill_losses=dict(loss_dkd=dict(tau=2.0, beta=0.5, loss_weight=9.0))))
 optim_wrapper = dict(optimizer=dict(lr=0.2))

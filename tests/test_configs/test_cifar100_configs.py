@@ -255,17 +255,22 @@ def test_hyperparameters_follow_the_paper(config):
         assert (loss.type, loss.tau, loss.loss_weight) == (
             'ZScoreKLDivergence', kd_tau, kd_w)
     elif method == 'dkd':
-        assert (loss.type, loss.tau, loss.alpha, loss.beta, loss.loss_weight,
-                loss.standardize) == ('ZScoreDKDLoss', 4.0, 1.0,
-                                      vanilla_beta, 1.0, False)
+        assert (loss.type, loss.tau, loss.alpha, loss.beta,
+                loss.loss_weight) == ('DKDLoss', 4.0, 1.0, vanilla_beta, 1.0)
     elif method == 'dkd-zscore':
-        assert (loss.type, loss.tau, loss.alpha, loss.beta, loss.loss_weight,
-                loss.standardize) == ('ZScoreDKDLoss', dkd_tau, 1.0,
-                                      dkd_beta, dkd_w, True)
+        # MMRazor's DKDLoss on the logits LogitStandardizedDistiller
+        # standardizes.
+        assert (loss.type, loss.tau, loss.alpha, loss.beta,
+                loss.loss_weight) == ('DKDLoss', dkd_tau, 1.0, dkd_beta, dkd_w)
     else:
         assert (loss.type, loss.standardize, loss.t_start, loss.t_end,
                 loss.loss_weight) == ('CTKDLoss', method == 'ctkd-zscore',
                                       1.0, 20.0, CTKD_KD_WEIGHT[method])
+    zscore_by_distiller = method == 'dkd-zscore'
+    assert (cfg.model.distiller.type == 'LogitStandardizedDistiller') is (
+        zscore_by_distiller)
+    if zscore_by_distiller:
+        assert cfg.model.distiller.standardized_recorders == ['fc']
     if method.startswith('dkd'):
         assert loss.reduction == 'batchmean'
         assert hooks == ['mmrazor.DistillLossWarmupHook']

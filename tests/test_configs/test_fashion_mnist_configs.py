@@ -41,12 +41,14 @@ DISTILL_CONFIGS = {
         tau=4.0, loss_weight=0.9))), 0.1, []),
     f'kd-zscore_{PAIR}.py': (dict(loss_kl=('ZScoreKLDivergence', dict(
         tau=1.0, loss_weight=9.0))), 0.1, []),
-    f'dkd_{PAIR}.py': (dict(loss_dkd=('ZScoreDKDLoss', dict(
-        tau=4.0, alpha=1.0, beta=8.0, loss_weight=1.0, standardize=False))),
+    f'dkd_{PAIR}.py': (dict(loss_dkd=('DKDLoss', dict(
+        tau=4.0, alpha=1.0, beta=8.0, loss_weight=1.0,
+        reduction='batchmean'))),
                        1.0, [dict(type='mmrazor.DistillLossWarmupHook',
                                   warmup_epochs=2)]),
-    f'dkd-zscore_{PAIR}.py': (dict(loss_dkd=('ZScoreDKDLoss', dict(
-        tau=2.0, alpha=1.0, beta=8.0, loss_weight=9.0, standardize=True))),
+    f'dkd-zscore_{PAIR}.py': (dict(loss_dkd=('DKDLoss', dict(
+        tau=2.0, alpha=1.0, beta=8.0, loss_weight=9.0,
+        reduction='batchmean'))),
                               1.0, [dict(type='mmrazor.DistillLossWarmupHook',
                                          warmup_epochs=2)]),
     f'ctkd_{PAIR}.py': (dict(loss_kl=('CTKDLoss', dict(
@@ -176,6 +178,14 @@ def test_distill_loss_hyper_parameters(name):
     assert cfg.get('custom_hooks', []) == hooks
     assert cfg.model.distiller.student_recorders.fc.source == (
         'backbone.classifier')
+    # DKD + Z-score standardizes in the distiller; the other -zscore
+    # configs in their losses.
+    distiller = cfg.model.distiller
+    if name.startswith('dkd-zscore'):
+        assert (distiller.type, distiller.standardized_recorders) == (
+            'LogitStandardizedDistiller', ['fc'])
+    else:
+        assert distiller.type == 'ConfigurableDistiller'
 
 
 @pytest.mark.parametrize('path', ALL_CONFIGS, ids=lambda p: p.stem)

@@ -7,7 +7,8 @@ before: ``tools/train.py`` on them failed with ``mmcls is not installed``
 (their ``_base_`` and ``cfg_path`` name ``mmcls::``); their teacher was
 downloaded twice (``pretrained=True`` and ``teacher_ckpt``); and under
 their plain ``SingleTeacherDistill`` a torchvision state dict as teacher
-trained to the end against a random teacher, exit 0.
+trained to the end against a random teacher, exit 0; and MMRazor's DKD
+config (``reduction='mean'``) trained with a loss summed over the batch.
 
 Each trains 2 iterations through ``tools/train.py`` with the README's
 recipe, ``LogitStandardizedDistiller`` on the logit recorder, given by
@@ -36,6 +37,9 @@ BY_NAME = {
     'wsld': ('wsld/wsld_logits_resnet34_resnet18_8xb32_in1k.py', 'loss_wsld',
              'WSLD', 'student, teacher'),
 }
+# MMRazor's DKD config sets reduction='mean', which its DKDLoss computes as
+# a sum over the batch; the README's recipe sets the per-sample mean.
+DKD_MEAN = 'model.distiller.distill_losses.loss_dkd.reduction=batchmean'
 
 
 def _train(config, work_dir, tiny_imagenet, teacher, *extra):
@@ -59,14 +63,27 @@ def _assert_zscored_run(log, loss, loss_type, inputs, promoted=True):
 def test_recipe_by_cfg_options(name, tiny_imagenet, r34_teacher_ckpt,
                                tmp_path):
     config, loss, loss_type, inputs = BY_NAME[name]
+    extra = [DKD_MEAN] if name == 'dkd' else []
     log = assert_tool_ok(
         _train(osp.join(CONFIGS, config), tmp_path, tiny_imagenet,
-               r34_teacher_ckpt, *RECIPE))
+               r34_teacher_ckpt, *RECIPE, *extra))
     _assert_zscored_run(log, loss, loss_type, inputs)
     if name in ('dkd', 'wsld'):
         # Their teacher is pretrained=True: with teacher_ckpt set, it is not
         # downloaded as well (this test has no network).
         assert 'built without its pretrained download' in log
+
+
+def test_mmrazor_dkd_batch_sum_is_an_error_that_names_the_fix(
+        tiny_imagenet, r34_teacher_ckpt, tmp_path):
+    result = _train(osp.join(CONFIGS, BY_NAME['dkd'][0]), tmp_path,
+                    tiny_imagenet, r34_teacher_ckpt, *RECIPE)
+    log = output_of(result)
+    assert result.returncode != 0
+    assert ("distill loss 'loss_dkd' (DKDLoss): reduction must be "
+            "'batchmean', got 'mean'. MMRazor's DKDLoss sums over the batch "
+            'with any other reduction') in log
+    assert 'Epoch(train)' not in log
 
 
 def test_recipe_by_base_inheritance(tiny_imagenet, r34_teacher_ckpt,

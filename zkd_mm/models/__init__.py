@@ -2,7 +2,6 @@
 """zkd_mm models: functional math and MMRazor components."""
 from .algorithms import *  # noqa: F401,F403
 from .backbones import *  # noqa: F401,F403
-from .connectors import *  # noqa: F401,F403
 from .converters import *  # noqa: F401,F403
 from .data_preprocessors import *  # noqa: F401,F403
 from .distillers import *  # noqa: F401,F403

@@ -1,8 +1,12 @@
-# Vanilla DKD (Zhao et al., CVPR 2022): ZScoreDKDLoss without
-# standardization, alpha 1 on the target-class term; it also takes the
-# ground-truth labels, recorded at the student's CE loss. Each config sets
-# tau, beta and loss_weight; the recipes add DKD's warm-up hook, and the
-# -zscore configs set standardize=True.
+# Vanilla DKD (Zhao et al., CVPR 2022): MMRazor's DKDLoss, alpha 1 on the
+# target-class term, loss_weight * (alpha TCKD + beta NCKD), averaged over
+# the batch: reduction 'batchmean' (MMRazor's DKDLoss sums over the batch
+# with any other reduction, so zkd_mm's algorithms refuse those). It also
+# takes the ground-truth labels, recorded at the student's CE loss. Each
+# config sets tau, beta and loss_weight (the paper's KD weight; the official
+# code's alpha and beta are these times it); the recipes add DKD's warm-up
+# hook, and the -zscore configs switch the distiller to
+# LogitStandardizedDistiller, which Z-scores the fc records of both sides.
 model = dict(
     _scope_='mmrazor', type='CheckedSingleTeacherDistill',
     distiller=dict(
@@ -14,10 +18,7 @@ model = dict(
             fc=dict(type='ModuleOutputs', source='head.fc')),
         distill_losses=dict(
             loss_dkd=dict(
-                type='ZScoreDKDLoss',
-                alpha=1.0,
-                reduction='batchmean',
-                standardize=False)),
+                type='DKDLoss', alpha=1.0, reduction='batchmean')),
         loss_forward_mappings=dict(
             loss_dkd=dict(
                 preds_S=dict(from_student=True, recorder='fc'),

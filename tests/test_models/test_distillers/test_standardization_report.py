@@ -1,19 +1,15 @@
 # Copyright (c) zkd_mm contributors. All rights reserved.
 """The start-up line per distill loss says whether (and by what) its inputs
-are Z-scored: by the loss, by ``LogitStandardizedDistiller`` or by a
-connector."""
+are Z-scored: by the loss or by ``LogitStandardizedDistiller``."""
 from tests.tiny_distill import build_algorithm, fc_recorders
 
 import zkd_mm  # noqa: F401  isort: skip
 from zkd_mm.models.distillers import describe_distill_losses  # isort: skip
 
 
-def _mapping(connector=None):
-    side = dict(recorder='fc')
-    if connector:
-        side['connector'] = connector
-    return dict(preds_S=dict(from_student=True, **side),
-                preds_T=dict(from_student=False, **side))
+def _mapping():
+    return dict(preds_S=dict(from_student=True, recorder='fc'),
+                preds_T=dict(from_student=False, recorder='fc'))
 
 
 def _lines(loss, distiller_type='ConfigurableDistiller', **extra):
@@ -21,8 +17,7 @@ def _lines(loss, distiller_type='ConfigurableDistiller', **extra):
         dict(type=distiller_type, student_recorders=fc_recorders(),
              teacher_recorders=fc_recorders(),
              distill_losses=dict(loss_kl=loss),
-             loss_forward_mappings=dict(
-                 loss_kl=extra.pop('mapping', _mapping())), **extra))
+             loss_forward_mappings=dict(loss_kl=_mapping()), **extra))
     return describe_distill_losses(algorithm)
 
 
@@ -36,12 +31,6 @@ def test_each_way_of_switching_zscore_on_is_named():
                   standardized_recorders=['fc']) == [
         'distill loss loss_kl (KLDivergence): preds_S, preds_T Z-scored by '
         'LogitStandardizedDistiller (recorders fc)'
-    ]
-    assert _lines(dict(type='KLDivergence'),
-                  connectors=dict(z=dict(type='ZScoreConnector')),
-                  mapping=_mapping('z')) == [
-        'distill loss loss_kl (KLDivergence): Z-scored preds_S by connector '
-        'z, preds_T by connector z'
     ]
 
 

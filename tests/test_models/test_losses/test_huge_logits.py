@@ -4,7 +4,7 @@
 The Z-score is invariant to a positive scale of each sample's logits, so
 the loss of ``k * logits`` must equal the loss of ``logits`` for every
 finite ``k * logits``. Seen before: with student logits of 1e19 and more,
-``ZScoreKLDivergence``, ``ZScoreDKDLoss`` and ``CTKDLoss(standardize=True)``
+``ZScoreKLDivergence``, DKD + Z-score and ``CTKDLoss(standardize=True)``
 returned a finite, wrong loss (3.927 instead of 7.791; 0 when both sides
 were scaled by 1e30) and an all-NaN gradient, with no error.
 """
@@ -14,7 +14,8 @@ import torch
 import zkd_mm  # noqa: F401  isort: skip
 from zkd_mm.models import zscore  # isort: skip
 from zkd_mm.models.losses import (CTKDLoss, MLKDInstanceLoss,  # isort: skip
-                                  ZScoreDKDLoss, ZScoreKLDivergence)
+                                  ZScoreKLDivergence)
+from mmrazor.models.losses import DKDLoss  # isort: skip
 
 SCALES = (1e19, 1e30, 1e37)
 LABELS = torch.arange(8) % 100
@@ -27,7 +28,9 @@ def _logits(seed: int):
 
 LOSSES = {
     'kd': lambda s, t: ZScoreKLDivergence(tau=2.0, loss_weight=9.0)(s, t),
-    'dkd': lambda s, t: ZScoreDKDLoss(tau=2.0, loss_weight=9.0)(s, t, LABELS),
+    # DKD + Z-score: what LogitStandardizedDistiller hands MMRazor's DKDLoss.
+    'dkd': lambda s, t: DKDLoss(tau=2.0, beta=8.0, loss_weight=9.0)(
+        zscore(s), zscore(t), LABELS),
     'ctkd': lambda s, t: CTKDLoss(standardize=True)(s, t),
     'mlkd': lambda s, t: MLKDInstanceLoss(standardize=True)(s, t, s, t),
 }

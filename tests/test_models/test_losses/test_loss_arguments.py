@@ -15,7 +15,7 @@ from tests.tiny_distill import build_algorithm, fc_recorders
 import zkd_mm  # noqa: F401  isort: skip
 from mmrazor.registry import MODELS  # isort: skip
 
-ALL_LOSSES = ('ZScoreKLDivergence', 'ZScoreDKDLoss', 'CTKDLoss',
+ALL_LOSSES = ('ZScoreKLDivergence', 'CTKDLoss',
               'MLKDInstanceLoss', 'MLKDClassLoss', 'MLKDBatchLoss')
 BAD = [(-9.0, 'must be >= 0, got -9.0'), (math.nan, 'must be finite, got nan'),
        (math.inf, 'must be finite, got inf'), ('x', "must be a number, got 'x'")]
@@ -35,7 +35,7 @@ def test_loss_weight(loss_type, value, problem):
     assert _build(loss_type, loss_weight=0.0).loss_weight == 0.0
 
 
-@pytest.mark.parametrize('loss_type', ['ZScoreKLDivergence', 'ZScoreDKDLoss'])
+@pytest.mark.parametrize('loss_type', ['ZScoreKLDivergence'])
 @pytest.mark.parametrize('value, problem', [(0.0, 'must be > 0, got 0.0'),
                                             *BAD])
 def test_tau(loss_type, value, problem):
@@ -46,18 +46,44 @@ def test_tau(loss_type, value, problem):
 
 @pytest.mark.parametrize(
     'loss_type',
-    ['ZScoreKLDivergence', 'ZScoreDKDLoss', 'CTKDLoss', 'MLKDInstanceLoss'])
+    ['ZScoreKLDivergence', 'CTKDLoss', 'MLKDInstanceLoss'])
 @pytest.mark.parametrize('value, problem', BAD)
 def test_eps(loss_type, value, problem):
     with pytest.raises(ValueError, match=f'^{loss_type}: eps {problem}'):
         _build(loss_type, eps=value)
 
 
+def _dkd_distiller(**loss) -> dict:
+    return dict(
+        type='ConfigurableDistiller',
+        student_recorders=fc_recorders(with_labels=True),
+        teacher_recorders=fc_recorders(),
+        distill_losses=dict(loss_dkd=dict(type='DKDLoss', **loss)),
+        loss_forward_mappings=dict(
+            loss_dkd=dict(
+                preds_S=dict(from_student=True, recorder='fc'),
+                preds_T=dict(from_student=False, recorder='fc'),
+                gt_labels=dict(recorder='gt_labels', from_student=True,
+                               data_idx=1))))
+
+
 @pytest.mark.parametrize('arg', ['alpha', 'beta'])
-def test_dkd_weights(arg):
-    with pytest.raises(ValueError, match=f'ZScoreDKDLoss: {arg} must be >= '
-                       '0, got -1'):
-        _build('ZScoreDKDLoss', **{arg: -1})
+def test_mmrazor_dkd_weights_are_checked_by_the_algorithm(arg):
+    with pytest.raises(ValueError, match=f"^distill loss 'loss_dkd' "
+                       rf'\(DKDLoss\): {arg} must be >= 0, got -1'):
+        build_algorithm(_dkd_distiller(**{arg: -1}))
+
+
+@pytest.mark.parametrize('reduction', ['mean', 'sum', 'none'])
+def test_mmrazor_dkd_batch_sum_reductions_are_refused(reduction):
+    """MMRazor's DKD config uses 'mean', which sums over the batch."""
+    with pytest.raises(ValueError) as error:
+        build_algorithm(_dkd_distiller(reduction=reduction))
+    assert str(error.value) == (
+        "distill loss 'loss_dkd' (DKDLoss): reduction must be 'batchmean', "
+        f"got {reduction!r}. MMRazor's DKDLoss sums over the batch with any "
+        "other reduction; 'batchmean' is the paper's per-sample mean.")
+    build_algorithm(_dkd_distiller(reduction='batchmean'))
 
 
 @pytest.mark.parametrize('arg, value, problem', [
@@ -75,14 +101,11 @@ def test_mlkd_temperatures(temperatures):
         _build('MLKDBatchLoss', temperatures=temperatures)
 
 
-@pytest.mark.parametrize('component', [
-    dict(type='LogitStandardizedDistiller', standardized_recorders=['fc'],
-         student_recorders=fc_recorders(), teacher_recorders=fc_recorders()),
-    dict(type='ZScoreConnector'),
-])
-def test_standardizer_eps(component):
+def test_standardizer_eps():
     with pytest.raises(ValueError, match='eps must be finite'):
-        _build(**component, eps=math.inf)  # type comes from component
+        _build('LogitStandardizedDistiller', standardized_recorders=['fc'],
+               student_recorders=fc_recorders(),
+               teacher_recorders=fc_recorders(), eps=math.inf)
 
 
 def _kd_distiller(loss: dict) -> dict:

@@ -8,7 +8,7 @@ from mmengine.model import BaseModel
 from mmrazor.models.algorithms import SingleTeacherDistill
 from mmrazor.registry import MODELS
 
-from ..losses.loss_args import check_distill_loss_weights
+from ..losses.loss_args import check_distill_losses
 from .teacher_checkpoint import load_teacher_checkpoint
 
 
@@ -35,6 +35,9 @@ class CheckedSingleTeacherDistill(SingleTeacherDistill):
       logged, and a checkpoint with the wrong prefix, of another
       architecture, or with too few matching keys is an error instead of a
       silently random teacher.
+    - Distill loss arguments that MMRazor accepts but that train wrongly
+      are errors (:func:`check_distill_losses`: negative weights, DKD's
+      batch-sum reductions).
     - Student and teacher heads must predict the same number of classes.
     - A frozen teacher (``teacher_trainable=False``, the default) is kept in
       eval mode as a whole (dropout and drop-path too, not only its norm
@@ -71,7 +74,7 @@ class CheckedSingleTeacherDistill(SingleTeacherDistill):
                  **kwargs) -> None:
         pretrained = _builds_pretrained(teacher)
         super().__init__(distiller, teacher, teacher_ckpt=None, **kwargs)
-        check_distill_loss_weights(self.distiller.distill_losses)
+        check_distill_losses(self.distiller.distill_losses)
         student_classes = _num_classes(self.student)
         teacher_classes = _num_classes(self.teacher)
         if None not in (student_classes, teacher_classes) and (

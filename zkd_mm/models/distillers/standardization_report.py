@@ -16,7 +16,7 @@ from mmengine.model import is_model_wrapper
 
 # zkd_mm losses that standardize inside (always, or with standardize=True).
 _ALWAYS = ('ZScoreKLDivergence', )
-_FLAGGED = ('ZScoreDKDLoss', 'CTKDLoss', 'MLKDInstanceLoss')
+_FLAGGED = ('CTKDLoss', 'MLKDInstanceLoss')
 
 
 def _by_loss(loss: nn.Module) -> bool:
@@ -28,7 +28,6 @@ def _by_loss(loss: nn.Module) -> bool:
 def describe_distill_losses(model: nn.Module) -> List[str]:
     """One line per distill loss of ``model``'s distiller (none if it has
     no distiller)."""
-    from ..connectors import ZScoreConnector
     from .logit_standardized_distiller import LogitStandardizedDistiller
     if is_model_wrapper(model):
         model = model.module
@@ -38,7 +37,6 @@ def describe_distill_losses(model: nn.Module) -> List[str]:
         return []
     standardized = (set(distiller.standardized_recorders) if isinstance(
         distiller, LogitStandardizedDistiller) else set())
-    connectors = getattr(distiller, 'connectors', None) or {}
     lines = []
     for name, loss in losses.items():
         mapping = distiller.loss_forward_mappings.get(name, {})
@@ -52,14 +50,6 @@ def describe_distill_losses(model: nn.Module) -> List[str]:
             by.append(f'{", ".join(logits)} Z-scored by '
                       f'LogitStandardizedDistiller (recorders '
                       f'{", ".join(recorders)})')
-        via_connector = [
-            f'{arg} by connector {spec["connector"]}'
-            for arg, spec in mapping.items()
-            if spec.get('connector') in connectors and isinstance(
-                connectors[spec['connector']], ZScoreConnector)
-        ]
-        if via_connector:
-            by.append('Z-scored ' + ', '.join(via_connector))
         text = '; '.join(by) if by else 'not Z-scored'
         if len(by) > 1:
             text += ' (standardized more than once: a Z-score of a Z-score '

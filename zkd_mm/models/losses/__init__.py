@@ -2,10 +2,9 @@
 """Distillation losses, registered in MMRazor's ``MODELS``."""
 from .ctkd_loss import CTKDLoss
 from .mlkd_losses import MLKDBatchLoss, MLKDClassLoss, MLKDInstanceLoss
-from .zscore_dkd_loss import ZScoreDKDLoss
 from .zscore_kl_divergence import ZScoreKLDivergence
 
 __all__ = [
-    'ZScoreKLDivergence', 'ZScoreDKDLoss', 'CTKDLoss', 'MLKDInstanceLoss',
+    'ZScoreKLDivergence', 'CTKDLoss', 'MLKDInstanceLoss',
     'MLKDClassLoss', 'MLKDBatchLoss'
 ]

@@ -61,20 +61,35 @@ def check_number(owner: str, name: str, value: float, low: str) -> None:
         raise ValueError(f'{owner}: {name} must be {sign}, got {value}.')
 
 
-def check_distill_loss_weights(distill_losses: Mapping[str, object]) -> None:
-    """Check the ``loss_weight`` of every distill loss, zkd_mm's or not.
+def check_distill_losses(distill_losses: Mapping[str, object]) -> None:
+    """Check the arguments of every distill loss, zkd_mm's or not.
 
-    MMRazor's losses accept any weight; a negative one makes the student
-    maximize the divergence from its teacher.
+    - Every ``loss_weight`` must be finite and >= 0: MMRazor's losses accept
+      any weight, and a negative one makes the student maximize the
+      divergence from its teacher.
+    - MMRazor's ``DKDLoss`` must use ``reduction='batchmean'``: it passes
+      ``size_average=False`` to ``F.kl_div``, so every other reduction
+      (``'mean'`` in MMRazor's own DKD config) silently sums over the batch,
+      a loss N times too large. Its ``alpha`` and ``beta`` must be >= 0.
 
     Args:
         distill_losses (Mapping[str, object]): The distiller's losses.
 
     Raises:
-        ValueError: Naming the loss whose weight is negative or not finite.
+        ValueError: Naming the loss and the argument to fix.
     """
+    from mmrazor.models.losses import DKDLoss
     for name, loss in distill_losses.items():
+        owner = f'distill loss {name!r} ({type(loss).__name__})'
         weight = getattr(loss, 'loss_weight', None)
         if isinstance(weight, (int, float)):
-            check_number(f'distill loss {name!r} ({type(loss).__name__})',
-                         'loss_weight', weight, 'non-negative')
+            check_number(owner, 'loss_weight', weight, 'non-negative')
+        if isinstance(loss, DKDLoss):
+            if loss.reduction != 'batchmean':
+                raise ValueError(
+                    f"{owner}: reduction must be 'batchmean', got "
+                    f"{loss.reduction!r}. MMRazor's DKDLoss sums over the "
+                    "batch with any other reduction; 'batchmean' is the "
+                    "paper's per-sample mean.")
+            for arg in ('alpha', 'beta'):
+                check_number(owner, arg, getattr(loss, arg), 'non-negative')
