@@ -1,11 +1,14 @@
 # Copyright (c) zkd_mm contributors. All rights reserved.
 """``CheckedSingleTeacherDistill``: a frozen teacher that is known to fit."""
-from typing import Dict, Optional, Union
+from typing import Dict, List, Optional, Sequence, Tuple, Union
 
+import torch
 import torch.nn as nn
 from mmengine.logging import MMLogger
 from mmengine.model import BaseModel
+from mmengine.structures import BaseDataElement
 from mmrazor.models.algorithms import SingleTeacherDistill
+from mmrazor.models.utils import add_prefix
 from mmrazor.registry import MODELS
 
 from ..losses.loss_args import check_distill_losses
@@ -41,7 +44,17 @@ class CheckedSingleTeacherDistill(SingleTeacherDistill):
     - Student and teacher heads must predict the same number of classes.
     - A frozen teacher (``teacher_trainable=False``, the default) is kept in
       eval mode as a whole (dropout and drop-path too, not only its norm
-      layers) and runs without gradients.
+      layers) and runs without gradients in ``mode='tensor'``: its logits
+      are recorded and no loss of its own is computed (MMRazor runs it in
+      ``mode='loss'`` and discards the CE). Teacher recorders therefore see
+      the forward only (``head.fc`` and the like), not the head's loss
+      module. A trainable teacher runs in ``mode='loss'`` and its losses
+      are logged as ``teacher.*``.
+    - ``student_trainable=False`` runs the student without gradients
+      whether or not its own loss is computed (MMRazor honours it only
+      without the student loss). The student always runs in
+      ``mode='loss'``, so that recorders of its loss module (DKD's labels)
+      see the batch; ``calculate_student_loss=False`` drops that loss.
 
     Args:
         distiller (dict): The distiller config.
@@ -113,6 +126,58 @@ class CheckedSingleTeacherDistill(SingleTeacherDistill):
                 'or model.allow_random_teacher=True to use a random teacher '
                 'on purpose.')
         self.teacher_ckpt = teacher_ckpt
+
+    def loss(self,
+             batch_inputs: torch.Tensor,
+             data_samples: Optional[List[BaseDataElement]] = None
+             ) -> Dict[str, torch.Tensor]:
+        """Losses of one batch: the student's own and the distill losses.
+
+        Args:
+            batch_inputs (torch.Tensor): The preprocessed inputs.
+            data_samples (list[BaseDataElement], optional): Their samples.
+
+        Returns:
+            dict[str, torch.Tensor]: ``student.*``, ``distill.*`` (and
+            ``teacher.*`` for a trainable teacher).
+        """
+        return self._view_losses([(None, batch_inputs)], data_samples)
+
+    def _view_losses(self, views: Sequence[Tuple[Optional[str],
+                                                 torch.Tensor]],
+                     data_samples: Optional[List[BaseDataElement]]
+                     ) -> Dict[str, torch.Tensor]:
+        """Teacher, then student, on each named view, in one recording
+        context each; then the distill losses."""
+
+        def prefix(model: str, view: Optional[str]) -> str:
+            return model if view is None else f'{model}.{view}'
+
+        losses: Dict[str, torch.Tensor] = {}
+        self.distiller.set_deliveries_override(False)
+        with self.distiller.teacher_recorders, self.distiller.deliveries:
+            for name, view in views:
+                if self.teacher_trainable:
+                    losses.update(add_prefix(
+                        self.teacher(view, data_samples, mode='loss'),
+                        prefix('teacher', name)))
+                else:
+                    with torch.no_grad():
+                        self.teacher(view, data_samples, mode='tensor')
+        self.distiller.set_deliveries_override(True)
+        with self.distiller.student_recorders, self.distiller.deliveries:
+            for name, view in views:
+                with torch.set_grad_enabled(torch.is_grad_enabled()
+                                            and self.student_trainable):
+                    student_losses = self.student(view, data_samples,
+                                                  mode='loss')
+                if self.calculate_student_loss:
+                    losses.update(add_prefix(student_losses,
+                                             prefix('student', name)))
+        if not self.distillation_stopped:
+            losses.update(add_prefix(self.distiller.compute_distill_losses(),
+                                     'distill'))
+        return losses
 
     def train(self, mode: bool = True) -> 'CheckedSingleTeacherDistill':
         """Set train/eval mode; a frozen teacher always stays in eval."""

@@ -4,7 +4,6 @@ from typing import Dict, List, Optional, Sequence, Union
 
 import torch
 from mmengine.structures import BaseDataElement
-from mmrazor.models.utils import add_prefix
 from mmrazor.registry import MODELS
 
 from .checked_single_teacher_distill import CheckedSingleTeacherDistill
@@ -17,9 +16,10 @@ class MultiViewSingleTeacherDistill(CheckedSingleTeacherDistill):
     Methods such as MLKD (Jin et al., CVPR 2023) train on a weak and a
     strong view of each image. The training pipeline makes the views
     (mmpretrain's ``MultiView``), ``MultiViewDataPreprocessor`` stacks them,
-    and this algorithm runs the teacher (without gradients, unless
-    trainable) and then the student on each view in turn, all inside one
-    recording context. A recorder therefore holds one record per view, in
+    and this algorithm runs the teacher (as
+    :class:`CheckedSingleTeacherDistill` does: ``mode='tensor'`` without
+    gradients, unless trainable) and then the student on each view in turn,
+    all inside one recording context. A recorder therefore holds one record per view, in
     view order: select a view in ``loss_forward_mappings`` with
     ``record_idx`` (0 for the first view, 1 for the second, ...).
 
@@ -74,33 +74,6 @@ class MultiViewSingleTeacherDistill(CheckedSingleTeacherDistill):
         Returns:
             dict[str, torch.Tensor]: The losses.
         """
-        views = self._views(batch_inputs)
-        losses = dict()
-        self.distiller.set_deliveries_override(False)
-        with self.distiller.teacher_recorders, self.distiller.deliveries:
-            for name, view in zip(self.view_names, views):
-                if self.teacher_trainable:
-                    teacher_losses = self.teacher(view, data_samples,
-                                                  mode='loss')
-                    losses.update(
-                        add_prefix(teacher_losses, f'teacher.{name}'))
-                else:
-                    with torch.no_grad():
-                        self.teacher(view, data_samples, mode='tensor')
-
-        self.distiller.set_deliveries_override(True)
-        with self.distiller.student_recorders, self.distiller.deliveries:
-            for name, view in zip(self.view_names, views):
-                if self.calculate_student_loss:
-                    student_losses = self.student(view, data_samples,
-                                                  mode='loss')
-                    losses.update(
-                        add_prefix(student_losses, f'student.{name}'))
-                else:
-                    self.student(view, data_samples, mode='tensor')
-
-        if not self.distillation_stopped:
-            losses.update(
-                add_prefix(self.distiller.compute_distill_losses(),
-                           'distill'))
-        return losses
+        return self._view_losses(
+            list(zip(self.view_names, self._views(batch_inputs))),
+            data_samples)
