@@ -28,6 +28,7 @@ def test_exploding_lr_stops_in_the_step_and_saves_nothing_non_finite(
     opts = runs.options(
         fashion_mnist_root, 3,
         extra=[
+            'optim_wrapper.optimizer.lr=0.1',
             'param_scheduler.type=MultiStepLR',
             'param_scheduler.milestones=[1]', 'param_scheduler.gamma=1e11',
             'param_scheduler.convert_to_iter_based=False'

@@ -202,16 +202,13 @@ def test_teacher_gets_no_gradient_and_low_precision_is_upcast():
 
 
 def test_errors():
-    with pytest.raises(ValueError, match='nonfinite'):
-        CTKDLoss(nonfinite='ignore')
     with pytest.raises(ValueError, match='t_start'):
         CTKDLoss(t_start=0.0)
     with pytest.raises(ValueError, match='shape'):
         CTKDLoss()(torch.randn(2, 5), torch.randn(2, 6))
     bad = torch.randn(2, 5)
     bad[0, 0] = float('nan')
-    with pytest.raises(FloatingPointError, match='student logits'):
-        CTKDLoss()(bad, torch.randn(2, 5))
+    assert torch.isnan(CTKDLoss()(bad, torch.randn(2, 5)))
 
 
 def test_registered_and_built_from_a_config():

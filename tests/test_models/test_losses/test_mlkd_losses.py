@@ -280,17 +280,11 @@ def test_shape_errors_say_what_to_fix():
         MLKDClassLoss()(student, teacher[:, :10])
     with pytest.raises(ValueError, match=r'expects \(N, K\) logits'):
         MLKDBatchLoss()(student[:, :, None], teacher[:, :, None])
-    with pytest.raises(ValueError, match='nonfinite must be one of'):
-        MLKDInstanceLoss(nonfinite='ignore')
 
 
-def test_nonfinite_logits_raise_or_propagate():
+def test_nonfinite_logits_give_a_nonfinite_loss():
     sw, tw, ss, ts = _views()
     ss[2, 3] = float('nan')
-    with pytest.raises(FloatingPointError, match='student logits have 1'):
-        MLKDInstanceLoss()(sw, tw, ss, ts)
-    loss = MLKDInstanceLoss(nonfinite='propagate')(sw, tw, ss, ts)
-    assert math.isnan(loss.item())
+    assert math.isnan(MLKDInstanceLoss()(sw, tw, ss, ts).item())
     tw[0, 0] = float('inf')
-    with pytest.raises(FloatingPointError, match='teacher logits have 1'):
-        MLKDBatchLoss()(sw, tw)
+    assert not math.isfinite(MLKDBatchLoss()(sw, tw).item())

@@ -10,6 +10,8 @@ from mmengine.model import is_model_wrapper
 from mmengine.optim import OptimWrapperDict
 from mmrazor.registry import HOOKS
 
+from ...models.losses.plumbing import describe_nonfinite_losses
+
 NamedTensors = Iterable[Tuple[str, torch.Tensor]]
 _PREVIEW = 5
 
@@ -44,9 +46,15 @@ class FiniteCheckHook(Hook):
     """Refuse non-finite gradients, parameters, buffers and checkpoints.
 
     - Before every optimizer step, the gradients are checked: a NaN or inf
-      raises ``FloatingPointError`` naming the parameters, and the step is
-      not applied. Under AMP the dynamic loss scaler skips such steps
-      before the optimizer runs, so this only sees steps it lets through.
+      raises ``FloatingPointError`` naming the parameters and, from the
+      algorithm's ``last_losses``, each non-finite loss with the side and
+      the samples of its non-finite inputs; the step is not applied. This
+      is the iteration's one non-finite check of the losses too (they do
+      not synchronize themselves). Under AMP the dynamic loss scaler skips
+      such steps before the optimizer runs, so this only sees steps it lets
+      through.
+    - After every iteration, the logged losses are checked, for a loss
+      that is NaN or infinite without reaching any gradient.
     - After every optimizer step, the parameters and the model's buffers
       (e.g. BatchNorm statistics updated by the forward) are checked: a
       huge learning rate that turns finite gradients into infinite weights
@@ -96,16 +104,40 @@ class FiniteCheckHook(Hook):
                     continue
                 yield self._names.get(id(param), '<unnamed>'), param
 
+    def _losses(self, runner, losses=None) -> str:
+        model = self._model(runner)
+        lines = describe_nonfinite_losses(
+            model, getattr(model, 'last_losses', {})
+            if losses is None else losses)
+        return (' Non-finite losses: ' + '; '.join(lines) + '.'
+                if lines else '')
+
     def _check_grads(self, runner, optimizer) -> None:
         bad = nonfinite_names(
             (name, param.grad) for name, param in self._params(optimizer))
         if bad:
             raise FloatingPointError(
                 f'Iteration {runner.iter + 1}: the gradients of {len(bad)} '
-                f'parameters are NaN or infinite: {_preview(bad)}. The '
-                'optimizer step was not applied and no checkpoint holds '
-                'them. Check the learning rate, the loss weights, the '
-                'teacher checkpoint and the input data.')
+                f'parameters are NaN or infinite: {_preview(bad)}.'
+                f'{self._losses(runner)} The optimizer step was not applied '
+                'and no checkpoint holds them. Check the learning rate, the '
+                'loss weights, the teacher checkpoint and the input data.')
+
+    def after_train_iter(self, runner, batch_idx: int, data_batch=None,
+                         outputs=None) -> None:
+        """Refuse a NaN or infinite logged loss (one synchronization)."""
+        if not outputs:
+            return
+        bad = nonfinite_names(
+            (k, v) for k, v in outputs.items() if isinstance(v, torch.Tensor))
+        if bad:
+            kept = getattr(self._model(runner), 'last_losses', None)
+            raise FloatingPointError(
+                f'Iteration {runner.iter + 1}: the losses '
+                f'{", ".join(bad)} are NaN or infinite.'
+                f'{self._losses(runner, kept or outputs)} Check the learning '
+                'rate, the loss weights, the teacher checkpoint and the '
+                'input data.')
 
     def _check_weights(self, runner, optimizer) -> None:
         bad = nonfinite_names(self._params(optimizer))

@@ -11,7 +11,7 @@ from mmrazor.models.algorithms import SingleTeacherDistill
 from mmrazor.models.utils import add_prefix
 from mmrazor.registry import MODELS
 
-from ..losses.loss_args import check_distill_losses
+from ..losses.plumbing import check_distill_losses, detached
 from .teacher_checkpoint import load_teacher_checkpoint
 
 
@@ -50,6 +50,9 @@ class CheckedSingleTeacherDistill(SingleTeacherDistill):
       the forward only (``head.fc`` and the like), not the head's loss
       module. A trainable teacher runs in ``mode='loss'`` and its losses
       are logged as ``teacher.*``.
+    - Each iteration's losses are kept, detached, as ``last_losses``: when
+      ``FiniteCheckHook`` finds non-finite gradients it names the losses
+      and the recorded inputs (side, samples) that caused them.
     - ``student_trainable=False`` runs the student without gradients
       whether or not its own loss is computed (MMRazor honours it only
       without the student loss). The student always runs in
@@ -177,6 +180,8 @@ class CheckedSingleTeacherDistill(SingleTeacherDistill):
         if not self.distillation_stopped:
             losses.update(add_prefix(self.distiller.compute_distill_losses(),
                                      'distill'))
+        # For FiniteCheckHook's one check per iteration (no sync here).
+        self.last_losses = detached(losses)
         return losses
 
     def train(self, mode: bool = True) -> 'CheckedSingleTeacherDistill':

@@ -19,9 +19,9 @@ class MultiViewSingleTeacherDistill(CheckedSingleTeacherDistill):
     and this algorithm runs the teacher (as
     :class:`CheckedSingleTeacherDistill` does: ``mode='tensor'`` without
     gradients, unless trainable) and then the student on each view in turn,
-    all inside one recording context. A recorder therefore holds one record per view, in
-    view order: select a view in ``loss_forward_mappings`` with
-    ``record_idx`` (0 for the first view, 1 for the second, ...).
+    all inside one recording context. A recorder therefore holds one record
+    per view, in view order: select a view in ``loss_forward_mappings``
+    with ``record_idx`` (0 for the first view, 1 for the second, ...).
 
     The student's own loss (the head's CE on the raw logits) is computed on
     every view and logged as ``student.<view>.loss``; they are summed, as

@@ -7,7 +7,7 @@ from mmrazor.models.distillers import ConfigurableDistiller
 from mmrazor.registry import MODELS
 
 from ..functional.zscore import DEFAULT_EPS, zscore
-from ..losses.loss_args import check_number
+from ..losses.plumbing import check_number
 
 
 @MODELS.register_module()

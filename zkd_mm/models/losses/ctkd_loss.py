@@ -11,8 +11,7 @@ from ..functional.zscore import (DEFAULT_EPS, autocast_disabled, compute_dtype,
                                  zscore)
 from ..functional.zscore_kl_div import check_logit_pair
 from ..temperature import LearnableTemperature
-from .loss_args import check_loss_args, check_number
-from .nonfinite import check_finite_loss
+from .plumbing import check_loss_args, check_number
 
 
 @MODELS.register_module()
@@ -73,8 +72,6 @@ class CTKDLoss(nn.Module):
         teacher_detach (bool): Stop gradients into the teacher logits.
             Defaults to True.
         eps (float): Added to each std when standardizing. Defaults to 1e-7.
-        nonfinite (str): ``'raise'`` or ``'propagate'``, as in
-            ``ZScoreKLDivergence``. Defaults to ``'raise'``.
     """
 
     def __init__(self,
@@ -85,10 +82,9 @@ class CTKDLoss(nn.Module):
                  grl_lambda: float = -1.0,
                  loss_weight: float = 1.0,
                  teacher_detach: bool = True,
-                 eps: float = DEFAULT_EPS,
-                 nonfinite: str = 'raise') -> None:
+                 eps: float = DEFAULT_EPS) -> None:
         super().__init__()
-        check_loss_args('CTKDLoss', nonfinite=nonfinite, eps=eps,
+        check_loss_args('CTKDLoss', eps=eps,
                         loss_weight=loss_weight)
         check_number('CTKDLoss', 't_start', t_start, 'positive')
         check_number('CTKDLoss', 't_end', t_end, 'positive')
@@ -99,7 +95,6 @@ class CTKDLoss(nn.Module):
         self.loss_weight = loss_weight
         self.teacher_detach = teacher_detach
         self.eps = eps
-        self.nonfinite = nonfinite
         # The temperature of the latest forward pass (detached).
         self.last_temperature: Optional[torch.Tensor] = None
 
@@ -131,12 +126,9 @@ class CTKDLoss(nn.Module):
             loss = (self.loss_weight / preds_S.shape[0]) * kl * (
                 temperature * temperature)
         self.last_temperature = temperature.detach()
-        if self.nonfinite == 'raise':
-            check_finite_loss(loss, preds_S, preds_T, type(self).__name__)
         return loss
 
     def extra_repr(self) -> str:
         return (f'standardize={self.standardize}, '
                 f'loss_weight={self.loss_weight}, '
-                f'teacher_detach={self.teacher_detach}, eps={self.eps}, '
-                f'nonfinite={self.nonfinite!r}')
+                f'teacher_detach={self.teacher_detach}, eps={self.eps}')

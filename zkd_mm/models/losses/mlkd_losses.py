@@ -38,8 +38,7 @@ from ..functional.mlkd import (batch_gram_rows, class_confidence_mask,
 from ..functional.zscore import (DEFAULT_EPS, autocast_disabled, compute_dtype,
                                  zscore)
 from ..functional.zscore_kl_div import check_logit_pair
-from .loss_args import check_loss_args
-from .nonfinite import check_finite_loss
+from .plumbing import check_loss_args
 
 # The official temperatures: the base temperature, then 3, 5, 2 and 6.
 MLKD_TEMPERATURES = (4.0, 3.0, 5.0, 2.0, 6.0)
@@ -54,8 +53,7 @@ class _MLKDLoss(nn.Module):
     """Arguments and numerics shared by the three MLKD losses."""
 
     def __init__(self, temperatures: Sequence[float], loss_weight: float,
-                 official_quirks: bool, teacher_detach: bool,
-                 nonfinite: str) -> None:
+                 official_quirks: bool, teacher_detach: bool) -> None:
         super().__init__()
         name = type(self).__name__
         temperatures = tuple(float(t) for t in temperatures)
@@ -64,12 +62,11 @@ class _MLKDLoss(nn.Module):
             raise ValueError(f'{name}: temperatures must be a non-empty list '
                              f'of finite positive numbers, got '
                              f'{temperatures}.')
-        check_loss_args(name, nonfinite=nonfinite, loss_weight=loss_weight)
+        check_loss_args(name, loss_weight=loss_weight)
         self.temperatures = temperatures
         self.loss_weight = loss_weight
         self.official_quirks = official_quirks
         self.teacher_detach = teacher_detach
-        self.nonfinite = nonfinite
 
     def _prepare(self, preds_S: torch.Tensor,
                  preds_T: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
@@ -93,17 +90,10 @@ class _MLKDLoss(nn.Module):
                           not self.official_quirks)
             for t in self.temperatures)
 
-    def _finish(self, loss: torch.Tensor,
-                *pairs: Tuple[torch.Tensor, torch.Tensor]) -> torch.Tensor:
-        """Weight the loss; with ``nonfinite='raise'`` check it is finite."""
-        loss = loss * self.loss_weight
-        if self.nonfinite == 'raise' and not math.isfinite(loss.item()):
-            bad = [
-                pair for pair in pairs
-                if not all(bool(torch.isfinite(p).all()) for p in pair)
-            ]
-            check_finite_loss(loss, *(bad or pairs)[0], type(self).__name__)
-        return loss
+    def _finish(self, loss: torch.Tensor) -> torch.Tensor:
+        """Weight the loss (non-finite values pass on to the iteration's
+        check, :mod:`zkd_mm.models.losses.plumbing`)."""
+        return loss * self.loss_weight
 
     def extra_repr(self) -> str:
         return (f'temperatures={self.temperatures}, '
@@ -136,8 +126,6 @@ class MLKDInstanceLoss(_MLKDLoss):
         teacher_detach (bool): Stop gradients into the teacher logits.
             Defaults to True.
         eps (float): Added to each std when standardizing. Defaults to 1e-7.
-        nonfinite (str): ``'raise'`` (a ``FloatingPointError`` naming the
-            bad logits) or ``'propagate'``. Defaults to ``'raise'``.
     """
 
     def __init__(self,
@@ -146,11 +134,10 @@ class MLKDInstanceLoss(_MLKDLoss):
                  loss_weight: float = 1.0,
                  official_quirks: bool = False,
                  teacher_detach: bool = True,
-                 eps: float = DEFAULT_EPS,
-                 nonfinite: str = 'raise') -> None:
+                 eps: float = DEFAULT_EPS) -> None:
         super().__init__(temperatures, loss_weight, official_quirks,
-                         teacher_detach, nonfinite)
-        check_loss_args('MLKDInstanceLoss', nonfinite=nonfinite, eps=eps)
+                         teacher_detach)
+        check_loss_args('MLKDInstanceLoss', eps=eps)
         self.standardize = standardize
         self.eps = eps
 
@@ -184,8 +171,7 @@ class MLKDInstanceLoss(_MLKDLoss):
                 view = (weak if self.official_quirks
                         and index >= _WEAK_IN_STRONG_FROM else strong)
                 loss = loss + per_sample_kd(*view, t).mean()
-        return self._finish(loss, (preds_S_weak, preds_T_weak),
-                            (preds_S_strong, preds_T_strong))
+        return self._finish(loss)
 
     def extra_repr(self) -> str:
         return f'standardize={self.standardize}, ' + super().extra_repr()
@@ -204,8 +190,6 @@ class _MLKDGramLoss(_MLKDLoss):
             Defaults to False.
         teacher_detach (bool): Stop gradients into the teacher logits.
             Defaults to True.
-        nonfinite (str): ``'raise'`` or ``'propagate'``. Defaults to
-            ``'raise'``.
     """
 
     rows_fn: RowFn
@@ -215,10 +199,9 @@ class _MLKDGramLoss(_MLKDLoss):
                  temperatures: Sequence[float] = MLKD_TEMPERATURES,
                  loss_weight: float = 1.0,
                  official_quirks: bool = False,
-                 teacher_detach: bool = True,
-                 nonfinite: str = 'raise') -> None:
+                 teacher_detach: bool = True) -> None:
         super().__init__(temperatures, loss_weight, official_quirks,
-                         teacher_detach, nonfinite)
+                         teacher_detach)
 
     def forward(self, preds_S: torch.Tensor,
                 preds_T: torch.Tensor) -> torch.Tensor:
@@ -236,7 +219,7 @@ class _MLKDGramLoss(_MLKDLoss):
             loss = self._masked_sum(
                 type(self).rows_fn, *self._prepare(preds_S, preds_T), mask,
                 'sum')
-        return self._finish(loss, (preds_S, preds_T))
+        return self._finish(loss)
 
 
 @MODELS.register_module()

@@ -7,8 +7,7 @@ from mmrazor.registry import MODELS
 from ..functional.zscore import DEFAULT_EPS
 from ..functional.zscore_kl_div import (REDUCTIONS, check_logit_pair,
                                         weighted_zscore_kl_div)
-from .loss_args import check_loss_args
-from .nonfinite import check_finite_loss
+from .plumbing import check_loss_args
 
 
 @MODELS.register_module()
@@ -40,11 +39,11 @@ class ZScoreKLDivergence(nn.Module):
             logits. Defaults to True.
         eps (float): Added to each std; keeps a constant logit row finite.
             Defaults to 1e-7, as the official code.
-        nonfinite (str): What to do when the loss is NaN or infinite, which
-            happens exactly when some logits are: ``'raise'`` a
-            ``FloatingPointError`` that names the offending side, or
-            ``'propagate'`` the non-finite loss (e.g. to let AMP's dynamic
-            loss scaler skip the step). Defaults to ``'raise'``.
+
+    A NaN or infinite loss (which happens exactly when some logits are) is
+    returned as it is, with no host-device synchronization here;
+    ``FiniteCheckHook`` stops the run once per iteration, naming the loss,
+    the side and the samples (:mod:`zkd_mm.models.losses.plumbing`).
     """
 
     def __init__(self,
@@ -52,10 +51,9 @@ class ZScoreKLDivergence(nn.Module):
                  loss_weight: float = 1.0,
                  reduction: str = 'batchmean',
                  teacher_detach: bool = True,
-                 eps: float = DEFAULT_EPS,
-                 nonfinite: str = 'raise') -> None:
+                 eps: float = DEFAULT_EPS) -> None:
         super().__init__()
-        check_loss_args('ZScoreKLDivergence', nonfinite=nonfinite, tau=tau,
+        check_loss_args('ZScoreKLDivergence', tau=tau,
                         eps=eps, loss_weight=loss_weight,
                         reduction=reduction, reductions=REDUCTIONS)
         self.tau = tau
@@ -63,7 +61,6 @@ class ZScoreKLDivergence(nn.Module):
         self.reduction = reduction
         self.teacher_detach = teacher_detach
         self.eps = eps
-        self.nonfinite = nonfinite
 
     def forward(self, preds_S: torch.Tensor,
                 preds_T: torch.Tensor) -> torch.Tensor:
@@ -79,15 +76,11 @@ class ZScoreKLDivergence(nn.Module):
         if self.teacher_detach:
             preds_T = preds_T.detach()
         check_logit_pair(preds_S, preds_T)
-        loss = weighted_zscore_kl_div(preds_S, preds_T, self.tau,
+        return weighted_zscore_kl_div(preds_S, preds_T, self.tau,
                                       self.reduction, self.eps,
                                       self.loss_weight)
-        if self.nonfinite == 'raise':
-            check_finite_loss(loss, preds_S, preds_T, type(self).__name__)
-        return loss
 
     def extra_repr(self) -> str:
         return (f'tau={self.tau}, loss_weight={self.loss_weight}, '
                 f'reduction={self.reduction!r}, '
-                f'teacher_detach={self.teacher_detach}, eps={self.eps}, '
-                f'nonfinite={self.nonfinite!r}')
+                f'teacher_detach={self.teacher_detach}, eps={self.eps}')

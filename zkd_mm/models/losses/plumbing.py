@@ -1,14 +1,27 @@
 # Copyright (c) zkd_mm contributors. All rights reserved.
-"""Argument checks shared by the distillation losses."""
-import math
-from typing import Mapping, Optional, Sequence
+"""Loss plumbing shared by the distillation losses and the algorithms.
 
-from .nonfinite import NONFINITE_POLICIES
+- Argument checks at build time (:func:`check_loss_args`,
+  :func:`check_number`, :func:`check_distill_losses`).
+- The per-iteration non-finite check: the losses compute without any
+  host-device synchronization of their own; the algorithm keeps each
+  iteration's losses, and ``FiniteCheckHook`` checks them (and the
+  gradients) once per iteration, with one synchronization, naming the loss,
+  the side and the sample count through :func:`describe_nonfinite_losses`.
+  Under AMP with a dynamic loss scale the scaler skips a step with infinite
+  gradients before the check sees it.
+- The dtype and autocast handling lives with the math it serves
+  (:func:`zkd_mm.models.functional.zscore.compute_dtype` and
+  ``autocast_disabled``).
+"""
+import math
+from typing import Dict, List, Mapping, Optional, Sequence
+
+import torch
 
 
 def check_loss_args(loss_name: str,
                     *,
-                    nonfinite: str,
                     tau: Optional[float] = None,
                     eps: Optional[float] = None,
                     loss_weight: Optional[float] = None,
@@ -18,7 +31,6 @@ def check_loss_args(loss_name: str,
 
     Args:
         loss_name (str): The loss class, used in the message.
-        nonfinite (str): Must be one of ``NONFINITE_POLICIES``.
         tau (float, optional): If given, must be finite and > 0.
         eps (float, optional): If given, must be finite and >= 0.
         loss_weight (float, optional): If given, must be finite and >= 0
@@ -30,9 +42,6 @@ def check_loss_args(loss_name: str,
     if reduction is not None and reduction not in reductions:
         raise ValueError(f'{loss_name}: reduction must be one of '
                          f'{tuple(reductions)}, got {reduction!r}.')
-    if nonfinite not in NONFINITE_POLICIES:
-        raise ValueError(f'{loss_name}: nonfinite must be one of '
-                         f'{NONFINITE_POLICIES}, got {nonfinite!r}.')
     for name, value, low in (('tau', tau, 'positive'), ('eps', eps,
                                                           'non-negative'),
                              ('loss_weight', loss_weight, 'non-negative')):
@@ -93,3 +102,77 @@ def check_distill_losses(distill_losses: Mapping[str, object]) -> None:
                     "paper's per-sample mean.")
             for arg in ('alpha', 'beta'):
                 check_number(owner, arg, getattr(loss, arg), 'non-negative')
+
+
+def _describe(values: torch.Tensor) -> str:
+    bad = ~torch.isfinite(values)
+    rows = bad.flatten(1).any(1) if bad.dim() > 1 else bad
+    return (f'{int(bad.sum())} non-finite values in {int(rows.sum())} of '
+            f'{values.shape[0] if values.dim() else 1} samples')
+
+
+def _loss_inputs(distiller, loss_name: str) -> List[str]:
+    """What is non-finite among the recorded inputs of one distill loss."""
+    mapping = getattr(distiller, 'loss_forward_mappings', {}).get(
+        loss_name, {})
+    parts = []
+    for arg, spec in mapping.items():
+        if 'recorder' not in spec:
+            continue
+        side = 'student' if spec['from_student'] else 'teacher'
+        manager = getattr(distiller, f'{side}_recorders')
+        try:
+            data = manager.get_recorder(spec['recorder']).get_record_data(
+                spec.get('record_idx', 0), spec.get('data_idx'))
+        except (IndexError, KeyError, AttributeError):
+            continue
+        if (isinstance(data, torch.Tensor) and data.is_floating_point()
+                and not bool(torch.isfinite(data).all())):
+            parts.append(f'{side} {arg} (recorder {spec["recorder"]}) '
+                         f'have {_describe(data)}')
+    return parts
+
+
+def describe_nonfinite_losses(model: torch.nn.Module,
+                              losses: Mapping[str, torch.Tensor]
+                              ) -> List[str]:
+    """One line per NaN or infinite loss, saying which inputs caused it.
+
+    Call it only once a check found a non-finite value: it synchronizes
+    per loss. For a distill loss the recorded inputs of its
+    ``loss_forward_mappings`` are examined, side by side.
+
+    Args:
+        model (torch.nn.Module): The algorithm (with a ``distiller``) or
+            any model.
+        losses (Mapping[str, torch.Tensor]): The losses of the iteration,
+            as the model returned them (``distill.<name>``, ``student.*``).
+
+    Returns:
+        list[str]: E.g. ``distill.loss_kl is nan: student preds_S
+        (recorder fc) have 3 non-finite values in 1 of 8 samples``.
+    """
+    distiller = getattr(model, 'distiller', None)
+    lines = []
+    for key, value in losses.items():
+        if not isinstance(value, torch.Tensor) or bool(
+                torch.isfinite(value).all()):
+            continue
+        kind = 'nan' if bool(torch.isnan(value).any()) else 'inf'
+        parts = []
+        if key.startswith('distill.') and distiller is not None:
+            parts = _loss_inputs(distiller, key[len('distill.'):]) or [
+                'its inputs are finite, but too large for the loss in '
+                'float32'
+            ]
+        lines.append(f'{key} is {kind}' +
+                     (': ' + '; '.join(parts) if parts else ''))
+    return lines
+
+
+def detached(losses: Mapping[str, torch.Tensor]) -> Dict[str, torch.Tensor]:
+    """The losses without their graphs, kept for the iteration's check."""
+    return {
+        key: value.detach()
+        for key, value in losses.items() if isinstance(value, torch.Tensor)
+    }
