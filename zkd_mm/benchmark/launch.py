@@ -61,7 +61,8 @@ class Launcher:
         """Processes per run."""
         return 1 if self.name == 'none' else self.processes
 
-    def _env(self) -> Dict[str, str]:
+    def environment(self) -> Dict[str, str]:
+        """The environment of every command of a run."""
         env = dict(os.environ, **self.env)
         if self.name == 'pytorch':
             env['PORT'] = str(_free_port())
@@ -226,7 +227,7 @@ def run_spec(spec: RunSpec,
     state.setdefault('wall_seconds', 0.0)
     _write_state(spec.work_dir, state)
     log = osp.join(spec.work_dir, 'benchmark_train.log')
-    env = launcher._env()
+    env = launcher.environment()
     start = time.time()
     code = _run(train_cmd, log, env)
     state['wall_seconds'] += time.time() - start
