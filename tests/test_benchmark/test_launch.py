@@ -43,15 +43,6 @@ def test_a_finished_run_of_another_sweep_key_fails_untouched(tmp_path):
     assert sorted(p.name for p in work_dir.iterdir()) == ['benchmark.json']
 
 
-def test_other_cfg_options_are_another_run(tmp_path):
-    (spec, ) = build_specs(['c/kd_a.py'], seeds=[0], work_root=str(tmp_path))
-    _finished(tmp_path / 'kd_a/seed0', 'c/kd_a.py', 0, {},
-              options=['train_cfg.max_epochs=1'])
-    outcome = run_spec(spec, Launcher(), ['train_cfg.max_epochs=2'])
-    assert outcome.status == 'failed'
-    assert "options=['train_cfg.max_epochs=1']" in outcome.detail
-
-
 def test_the_same_finished_run_is_skipped(tmp_path):
     (spec, ) = build_specs(['c/kd_a.py'], seeds=[0], work_root=str(tmp_path))
     _finished(tmp_path / 'kd_a/seed0', 'c/kd_a.py', 0, {},

@@ -175,8 +175,7 @@ class Outcome:
     detail: str = ''
 
 
-def other_run(spec: RunSpec, state: Dict,
-              extra_options: Sequence[str]) -> Optional[str]:
+def other_run(spec: RunSpec, state: Dict) -> Optional[str]:
     """Why the run recorded in ``state`` is not ``spec``, or None.
 
     Two sweeps whose keys end alike (a distill ``loss_weight`` and the CE
@@ -185,10 +184,10 @@ def other_run(spec: RunSpec, state: Dict,
     """
     if not state:
         return None
+    # Extra --cfg-options may differ on purpose (a longer schedule to
+    # resume); they are recorded in the state, not compared.
     wanted = dict(config=spec.config, seed=spec.seed,
                   overrides=dict(spec.overrides))
-    if 'options' in state:  # written since the options are recorded
-        wanted['options'] = list(extra_options)
     differ = [key for key, value in wanted.items()
               if state.get(key) != value]
     if not differ:
@@ -205,11 +204,11 @@ def run_spec(spec: RunSpec,
              test: bool = True) -> Outcome:
     """Train ``spec`` (or resume it), then test its checkpoints.
 
-    A work dir that holds another run (config, seed, sweep point or
-    ``--cfg-options``) fails this spec, untouched.
+    A work dir that holds another run (config, seed or sweep point) fails
+    this spec, untouched.
     """
     state = read_state(spec.work_dir)
-    clash = other_run(spec, state, extra_options)
+    clash = other_run(spec, state)
     if clash:
         return Outcome(spec, 'failed', clash)
     if state.get('status') == 'done':
