@@ -46,6 +46,22 @@ ZSCORE_KD_DISTILLER = dict(
             preds_T=dict(from_student=False, recorder='fc'))))
 
 
+def dkd_distiller(**loss) -> dict:
+    """MMRazor's DKDLoss between the fc outputs, labels recorded at the
+    student's loss module (as the DKD configs)."""
+    return dict(
+        type='ConfigurableDistiller',
+        student_recorders=fc_recorders(with_labels=True),
+        teacher_recorders=fc_recorders(),
+        distill_losses=dict(loss_dkd=dict(type='DKDLoss', **loss)),
+        loss_forward_mappings=dict(
+            loss_dkd=dict(
+                preds_S=dict(from_student=True, recorder='fc'),
+                preds_T=dict(from_student=False, recorder='fc'),
+                gt_labels=dict(recorder='gt_labels', from_student=True,
+                               data_idx=1))))
+
+
 def build_algorithm(distiller: dict, **kwargs):
     """A ``CheckedSingleTeacherDistill`` of ResNet-34 -> ResNet-18.
 

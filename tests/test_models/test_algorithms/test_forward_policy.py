@@ -13,22 +13,12 @@ import torch
 from mmengine.registry import DefaultScope
 
 from tests.tiny_distill import (ZSCORE_KD_DISTILLER, batch, build_algorithm,
-                                fc_recorders)
+                                dkd_distiller)
 
 import zkd_mm  # noqa: F401  isort: skip
 from mmrazor.registry import MODELS  # isort: skip
 
-DKD_DISTILLER = dict(
-    type='ConfigurableDistiller',
-    student_recorders=fc_recorders(with_labels=True),
-    teacher_recorders=fc_recorders(),
-    distill_losses=dict(loss_dkd=dict(type='DKDLoss', tau=2.0, beta=8.0)),
-    loss_forward_mappings=dict(
-        loss_dkd=dict(
-            preds_S=dict(from_student=True, recorder='fc'),
-            preds_T=dict(from_student=False, recorder='fc'),
-            gt_labels=dict(recorder='gt_labels', from_student=True,
-                           data_idx=1))))
+DKD_DISTILLER = dkd_distiller(tau=2.0, beta=8.0)
 
 
 def _multi_view(**kwargs):

@@ -10,7 +10,7 @@ import math
 import pytest
 from mmengine.registry import DefaultScope
 
-from tests.tiny_distill import build_algorithm, fc_recorders
+from tests.tiny_distill import build_algorithm, dkd_distiller, fc_recorders
 
 import zkd_mm  # noqa: F401  isort: skip
 from mmrazor.registry import MODELS  # isort: skip
@@ -53,37 +53,23 @@ def test_eps(loss_type, value, problem):
         _build(loss_type, eps=value)
 
 
-def _dkd_distiller(**loss) -> dict:
-    return dict(
-        type='ConfigurableDistiller',
-        student_recorders=fc_recorders(with_labels=True),
-        teacher_recorders=fc_recorders(),
-        distill_losses=dict(loss_dkd=dict(type='DKDLoss', **loss)),
-        loss_forward_mappings=dict(
-            loss_dkd=dict(
-                preds_S=dict(from_student=True, recorder='fc'),
-                preds_T=dict(from_student=False, recorder='fc'),
-                gt_labels=dict(recorder='gt_labels', from_student=True,
-                               data_idx=1))))
-
-
 @pytest.mark.parametrize('arg', ['alpha', 'beta'])
 def test_mmrazor_dkd_weights_are_checked_by_the_algorithm(arg):
     with pytest.raises(ValueError, match=f"^distill loss 'loss_dkd' "
                        rf'\(DKDLoss\): {arg} must be >= 0, got -1'):
-        build_algorithm(_dkd_distiller(**{arg: -1}))
+        build_algorithm(dkd_distiller(**{arg: -1}))
 
 
 @pytest.mark.parametrize('reduction', ['mean', 'sum', 'none'])
 def test_mmrazor_dkd_batch_sum_reductions_are_refused(reduction):
     """MMRazor's DKD config uses 'mean', which sums over the batch."""
     with pytest.raises(ValueError) as error:
-        build_algorithm(_dkd_distiller(reduction=reduction))
+        build_algorithm(dkd_distiller(reduction=reduction))
     assert str(error.value) == (
         "distill loss 'loss_dkd' (DKDLoss): reduction must be 'batchmean', "
         f"got {reduction!r}. MMRazor's DKDLoss sums over the batch with any "
         "other reduction; 'batchmean' is the paper's per-sample mean.")
-    build_algorithm(_dkd_distiller(reduction='batchmean'))
+    build_algorithm(dkd_distiller(reduction='batchmean'))
 
 
 @pytest.mark.parametrize('arg, value, problem', [
