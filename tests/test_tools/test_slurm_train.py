@@ -4,6 +4,7 @@ import re
 
 import pytest
 
+from tests.subprocess_utils import assert_ok, run_python
 from tests.test_tools.tool_runner import (assert_tool_ok, evidence_lines,
                                           free_port, run_tool, small_options,
                                           tool_env)
@@ -11,10 +12,28 @@ from tests.test_tools.tool_runner import (assert_tool_ok, evidence_lines,
 pytestmark = pytest.mark.slurm
 
 
-def test_scontrol_gives_the_master_host(slurm_cluster, monkeypatch):
-    from zkd_mm.engine.distributed.cpu_distributed import _first_slurm_host
-    monkeypatch.setenv('SLURM_CONF', slurm_cluster['SLURM_CONF'])
-    assert _first_slurm_host('node[3-4],vm') == 'node3'
+def test_master_host_comes_from_scontrol(slurm_cluster):
+    # No MASTER_ADDR: mmengine's init_dist asks scontrol for the first host
+    # of the node list, and the CPU launch goes through it.
+    code = """
+import os
+import torch.distributed as dist
+from mmengine.config import Config
+from zkd_mm.engine.distributed import setup_distributed
+os.environ.pop('MASTER_ADDR', None)
+assert setup_distributed(Config(), 'slurm')
+print('HOST', os.environ['MASTER_ADDR'], dist.get_backend(),
+      dist.get_world_size())
+dist.destroy_process_group()
+"""
+    env = {
+        **slurm_cluster, 'SLURM_PROCID': '0', 'SLURM_NTASKS': '1',
+        'SLURM_LOCALID': '0', 'SLURM_NODELIST': 'localhost,node[3-4]',
+        'MASTER_PORT': str(free_port())
+    }
+    result = run_python(code, env=env)
+    out = assert_ok(result)
+    assert 'HOST localhost gloo 1' in out.splitlines()
 
 
 def test_slurm_train_two_cpu_tasks(slurm_cluster, hook_config,

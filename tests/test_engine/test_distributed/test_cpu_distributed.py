@@ -45,7 +45,7 @@ for launcher, (env, cfg_dict) in CASES.items():
     report[launcher] = dict(
         taken=taken, backend=dist.get_backend(),
         world=dist.get_world_size(), rank=dist.get_rank(),
-        env={{k: os.environ[k] for k in
+        env={{k: os.environ.get(k) for k in
              ('RANK', 'WORLD_SIZE', 'LOCAL_RANK', 'MASTER_PORT')}},
         dist_cfg=cfg.env_cfg.dist_cfg.to_dict(),
         wrapper=cfg.model_wrapper_cfg.to_dict())
@@ -69,8 +69,11 @@ def test_each_launcher_gets_a_gloo_group(report, launcher):
     got = reports[launcher]
     assert got['taken'] is True
     assert (got['backend'], got['rank'], got['world']) == ('gloo', 0, 1)
+    # As mmengine's init_dist sets them; its mpi path sets no LOCAL_RANK.
     assert got['env'] == dict(
-        RANK='0', WORLD_SIZE='1', LOCAL_RANK='0', MASTER_PORT=str(port))
+        RANK='0', WORLD_SIZE='1',
+        LOCAL_RANK=None if launcher == 'mpi' else '0',
+        MASTER_PORT=str(port))
     assert got['dist_cfg']['backend'] == 'gloo'
 
 
@@ -114,6 +117,12 @@ def test_gpu_machine_changes_nothing(launcher):
 def test_missing_launcher_variable_is_named(monkeypatch):
     from zkd_mm.engine.distributed import setup_distributed
     monkeypatch.delenv('SLURM_PROCID', raising=False)
-    with pytest.raises(KeyError, match='SLURM_PROCID'):
+    # mmengine's set_multi_processing sets these when unset; restored after.
+    monkeypatch.setenv('OMP_NUM_THREADS', '1')
+    monkeypatch.setenv('MKL_NUM_THREADS', '1')
+    with pytest.raises(
+            KeyError,
+            match="The 'slurm' launcher needs the environment variable "
+            'SLURM_PROCID, which is not set. Start the job with srun.'):
         setup_distributed(Config(), 'slurm')
     assert not torch.distributed.is_initialized()

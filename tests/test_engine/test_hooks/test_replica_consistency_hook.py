@@ -20,7 +20,7 @@ import torch
 from mmengine.hooks import Hook
 from tests.replica_consistency_hook import ReplicaConsistencyHook
 from tests.toy_runner import toy_runner
-from zkd_mm.engine.distributed import init_cpu_process_group
+from zkd_mm.engine.distributed import init_cpu_dist
 
 
 class ShiftBiasOnRank1(Hook):
@@ -32,7 +32,7 @@ class ShiftBiasOnRank1(Hook):
                 runner.model.module.linear.bias.add_(1.0)
 
 
-init_cpu_process_group('pytorch')
+init_cpu_dist('pytorch', backend='gloo')
 rank = torch.distributed.get_rank()
 for case in ('same', 'diverged'):
     hooks = [ReplicaConsistencyHook()]

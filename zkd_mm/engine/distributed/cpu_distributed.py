@@ -7,26 +7,26 @@ and ``mpi`` launchers, and its Runner wraps the model in DDP with
 ``device_ids=[LOCAL_RANK]``, which DDP rejects for a CPU module.
 
 :func:`setup_distributed` works around both without touching installed
-files. On a machine with no accelerator it initialises the default process
-group itself, from the launcher's environment variables (the Runner then
-skips ``init_dist``, because a group already exists), and it asks for a DDP
+files. On a machine with no accelerator it calls mmengine's own
+``init_dist`` with a CPU backend, with ``torch.cuda.set_device`` skipped
+(:mod:`zkd_mm.compat.mmengine_cpu_dist`); the Runner then skips
+``init_dist``, because a group already exists. It also asks for a DDP
 wrapper without ``device_ids``. Anywhere else it does nothing.
 """
-import datetime
-import os
-import subprocess
-from typing import Optional, Tuple
-
-import torch.distributed as torch_dist
 from mmengine.config import Config, ConfigDict
 from mmengine.device import get_device
+from mmengine.dist import init_dist
 from mmengine.logging import print_log
 from mmengine.registry import MODEL_WRAPPERS
+from mmengine.utils.dl_utils import set_multi_processing
+from torch import distributed as torch_dist
 from torch.nn.parallel import DistributedDataParallel
+
+from zkd_mm.compat.mmengine_cpu_dist import cuda_set_device_skipped
 
 LAUNCHERS = ('pytorch', 'slurm', 'mpi')
 CPU_BACKENDS = ('gloo', 'mpi')
-DEFAULT_PORT = 29500
+STARTERS = dict(pytorch='torchrun', slurm='srun', mpi='mpirun')
 
 
 def uses_cpu_distributed(launcher: str) -> bool:
@@ -42,112 +42,29 @@ def uses_cpu_distributed(launcher: str) -> bool:
     return launcher != 'none' and get_device() == 'cpu'
 
 
-def _env(name: str, launcher: str) -> str:
-    """Read a variable the launcher must have set, or say which is missing."""
-    try:
-        return os.environ[name]
-    except KeyError:
-        raise KeyError(f'The {launcher!r} launcher needs the environment '
-                       f'variable {name}, which is not set. Start the job '
-                       f'with the matching launcher (torchrun for '
-                       f'"pytorch", srun for "slurm", mpirun for "mpi").'
-                       ) from None
-
-
-def _first_slurm_host(node_list: str) -> str:
-    """The first host of a Slurm node list, via ``scontrol``."""
-    try:
-        result = subprocess.run(['scontrol', 'show', 'hostnames', node_list],
-                                capture_output=True,
-                                text=True,
-                                check=True)
-    except (OSError, subprocess.CalledProcessError) as error:
-        raise RuntimeError(
-            f'Could not expand SLURM_NODELIST={node_list!r} with '
-            f'`scontrol show hostnames` ({error}). Set MASTER_ADDR to the '
-            'address of the first node instead.') from error
-    hosts = result.stdout.split()
-    if not hosts:
-        raise RuntimeError(f'`scontrol show hostnames {node_list}` printed '
-                           'no host. Set MASTER_ADDR instead.')
-    return hosts[0]
-
-
-def _master_port(port: Optional[int]) -> str:
-    """mmengine's order: the config's port, then MASTER_PORT, then 29500."""
-    if port is not None:
-        return str(port)
-    return os.environ.get('MASTER_PORT', str(DEFAULT_PORT))
-
-
-def _read_launcher_env(launcher: str,
-                       port: Optional[int]) -> Tuple[int, int, int]:
-    """Export RANK, WORLD_SIZE, LOCAL_RANK, MASTER_ADDR and MASTER_PORT.
+def init_cpu_dist(launcher: str, **kwargs) -> None:
+    """mmengine's ``init_dist`` on a CPU-only machine.
 
     Args:
         launcher (str): One of :data:`LAUNCHERS`.
-        port (int, optional): ``env_cfg.dist_cfg.port``. Only the ``slurm``
-            and ``mpi`` launchers use it; torchrun fixes the port itself.
+        **kwargs: ``init_dist`` arguments (``backend``, ``port``,
+            ``timeout`` in seconds, ...).
 
-    Returns:
-        tuple[int, int, int]: The rank, world size and local rank.
+    Raises:
+        KeyError: If a variable the launcher sets is missing; the message
+            names it and the command that sets it.
     """
-    if launcher == 'pytorch':
-        rank = _env('RANK', launcher)
-        world_size = _env('WORLD_SIZE', launcher)
-        local_rank = os.environ.get('LOCAL_RANK', '0')
-        _env('MASTER_ADDR', launcher)
-        _env('MASTER_PORT', launcher)
-    elif launcher == 'slurm':
-        rank = _env('SLURM_PROCID', launcher)
-        world_size = _env('SLURM_NTASKS', launcher)
-        local_rank = os.environ.get('SLURM_LOCALID', '0')
-        if 'MASTER_ADDR' not in os.environ:
-            os.environ['MASTER_ADDR'] = _first_slurm_host(
-                _env('SLURM_NODELIST', launcher))
-        os.environ['MASTER_PORT'] = _master_port(port)
-    elif launcher == 'mpi':
-        rank = _env('OMPI_COMM_WORLD_RANK', launcher)
-        world_size = _env('OMPI_COMM_WORLD_SIZE', launcher)
-        local_rank = _env('OMPI_COMM_WORLD_LOCAL_RANK', launcher)
-        _env('MASTER_ADDR', launcher)
-        os.environ['MASTER_PORT'] = _master_port(port)
-    else:
+    if launcher not in LAUNCHERS:
         raise ValueError(f'Unknown launcher {launcher!r}; expected one of '
                          f'{LAUNCHERS}.')
-    os.environ.update(RANK=rank, WORLD_SIZE=world_size, LOCAL_RANK=local_rank)
-    return int(rank), int(world_size), int(local_rank)
-
-
-def init_cpu_process_group(launcher: str,
-                           backend: str = 'gloo',
-                           port: Optional[int] = None,
-                           timeout: Optional[float] = None,
-                           **kwargs) -> None:
-    """Initialise the default process group without any CUDA call.
-
-    Args:
-        launcher (str): ``'pytorch'``, ``'slurm'`` or ``'mpi'``.
-        backend (str): A CPU backend, ``'gloo'`` or ``'mpi'``.
-            Defaults to ``'gloo'``.
-        port (int, optional): Master port for ``slurm`` and ``mpi``.
-            Defaults to None (``$MASTER_PORT``, else 29500).
-        timeout (float, optional): Collective timeout in seconds.
-            Defaults to None (torch's default).
-        **kwargs: Passed on to ``torch.distributed.init_process_group``.
-    """
-    if backend not in CPU_BACKENDS:
-        raise ValueError(f'Backend {backend!r} needs an accelerator; use one '
-                         f'of {CPU_BACKENDS} on a CPU-only machine.')
-    rank, world_size, _ = _read_launcher_env(launcher, port)
-    if timeout is not None:
-        kwargs['timeout'] = datetime.timedelta(seconds=timeout)
-    torch_dist.init_process_group(
-        backend=backend,
-        init_method='env://',
-        rank=rank,
-        world_size=world_size,
-        **kwargs)
+    try:
+        with cuda_set_device_skipped():
+            init_dist(launcher, **kwargs)
+    except KeyError as error:
+        raise KeyError(
+            f'The {launcher!r} launcher needs the environment variable '
+            f'{error.args[0]}, which is not set. Start the job with '
+            f'{STARTERS[launcher]}.') from None
 
 
 def _cpu_dist_kwargs(dist_cfg: dict) -> dict:
@@ -198,13 +115,10 @@ def setup_distributed(cfg: Config, launcher: str) -> bool:
     ``'none'`` and mmengine finds no accelerator, it
 
     - initialises the default process group with a CPU backend (``gloo``
-      unless ``env_cfg.dist_cfg.backend`` is ``'mpi'``), from the
-      launcher's variables: ``RANK``/``WORLD_SIZE``/``LOCAL_RANK`` and
-      ``MASTER_ADDR``/``MASTER_PORT`` (pytorch), ``SLURM_PROCID``/
-      ``SLURM_NTASKS``/``SLURM_LOCALID`` and the first host of
-      ``SLURM_NODELIST`` unless ``MASTER_ADDR`` is set (slurm), or
-      ``OMPI_COMM_WORLD_*`` (mpi). The port is ``env_cfg.dist_cfg.port``,
-      else ``MASTER_PORT``, else 29500;
+      unless ``env_cfg.dist_cfg.backend`` is ``'mpi'``) through
+      mmengine's ``init_dist``, which reads the launcher's variables as on
+      a GPU machine (``env_cfg.dist_cfg.port``, else ``MASTER_PORT``, else
+      29500 for slurm and mpi);
     - records that backend in ``cfg.env_cfg.dist_cfg.backend``;
     - sets ``cfg.model_wrapper_cfg`` to ``MMDistributedDataParallel`` with
       ``device_ids=None``, ``broadcast_buffers=False`` and the config's
@@ -229,7 +143,11 @@ def setup_distributed(cfg: Config, launcher: str) -> bool:
     kwargs = _cpu_dist_kwargs(cfg.env_cfg.dist_cfg)
     cfg.env_cfg.dist_cfg.backend = kwargs['backend']
     if not torch_dist.is_initialized():
-        init_cpu_process_group(launcher, **kwargs)
+        # The Runner's order (multi-processing first), so that init_dist
+        # does not pick the 'spawn' start method over the config's.
+        set_multi_processing(
+            **cfg.env_cfg.get('mp_cfg', {}), distributed=True)
+        init_cpu_dist(launcher, **kwargs)
     _cpu_model_wrapper_cfg(cfg)
     print_log(
         f'No accelerator: zkd_mm initialised the {launcher!r} launch on CPU '

@@ -110,12 +110,12 @@ class CheckedSingleTeacherDistill(SingleTeacherDistill):
                 'CheckedSingleTeacherDistill: the teacher\'s weights are '
                 f'loaded from {teacher_from_checkpoint}, which holds the '
                 'whole algorithm; teacher_ckpt is not read.')
-            self.teacher._is_init = True
+            self.teacher.is_init = True
         elif teacher_ckpt:
             load_teacher_checkpoint(self.teacher, teacher_ckpt,
                                     teacher_ckpt_prefix,
                                     teacher_ckpt_min_matched_ratio)
-            self.teacher._is_init = True
+            self.teacher.is_init = True
         elif allow_random_teacher:
             logger.warning(
                 'CheckedSingleTeacherDistill: allow_random_teacher=True, so '
