@@ -165,6 +165,41 @@ def test_metafile_readme_and_summary(zoo):
     assert (root / 'summary' / 'models.png').stat().st_size > 1000
 
 
+def test_previous_summary_keeps_the_models_not_rerun(zoo):
+    root, runs = zoo
+    _gather(root, '--work-root', str(runs), '--out', 'first',
+            '--update-readme', 'README.md:toy', '--command', 'TOY')
+    first_readme = (root / 'README.md').read_text()
+    first = json.load(open(root / 'first' / 'summary.json'))
+    # A later benchmark reruns only OTHER, with new numbers.
+    later = root / 'later'
+    _write_run(later, OTHER, 0, [40.0, 45.0, 50.0], 49.0, 49.0)
+    _write_run(later, OTHER, 1, [41.0, 46.0, 51.0], 51.0, 51.0)
+    _gather(root, '--work-root', str(later), '--previous',
+            'first/summary.json', '--out', 'second', '--update-metafiles',
+            '--update-readme', 'README.md:toy', '--command', 'TOY')
+    second = json.load(open(root / 'second' / 'summary.json'))
+    by_model = {m['model']: m for m in second['models']}
+    kept = next(m for m in first['models'] if m['model'] == MODEL)
+    assert by_model[MODEL] == kept  # numbers and commands as before
+    assert [r for r in second['runs'] if r['model'] == MODEL] == [
+        r for r in first['runs'] if r['model'] == MODEL]
+    assert by_model[OTHER]['seeds'] == [0, 1]
+    assert by_model[OTHER]['last']['mean'] == 50.0
+    readme = (root / 'README.md').read_text()
+    model_row = next(line for line in first_readme.splitlines()
+                     if line.startswith(f'| [{MODEL}]'))
+    assert model_row in readme.splitlines()
+    assert f'| [{OTHER}](/configs/{OTHER}.py) | KD | 70.1 | 50.00 ± 1.41 | ' \
+        '50.00 ± 1.41 | 0,1 |' in readme.splitlines()
+    data = yaml.safe_load(open(root / 'metafile.yml'))
+    metrics = {m['Name']: m['Results'][0]['Metrics']
+               for m in data['Models'] if 'Results' in m}
+    assert metrics[MODEL]['Top 1 Accuracy'] == round(
+        statistics.fmean(RUNS[MODEL][s][1] for s in (0, 1, 2)), 2)
+    assert metrics[OTHER]['Top 1 Accuracy'] == 50.0
+
+
 def test_check_passes_within_and_fails_beyond_the_tolerance(zoo):
     root, runs = zoo
     _gather(root, '--work-root', str(runs), '--update-metafiles')

@@ -4,11 +4,12 @@
     python tools/benchmark/gather.py [--work-root DIR]
         [--update-metafiles] [--update-readme README:NAME ...]
         [--out DIR] [--weights MODEL=URL ...] [--sweep MODEL]
-        [--check --tolerance 2]
+        [--previous SUMMARY_JSON] [--check --tolerance 2]
 
 Reads every finished run under ``--work-root`` (``benchmark.json``,
 ``scalars.json`` of each attempt, the test results), aggregates mean ±
-sample std over seeds, and
+sample std over seeds (with ``--previous``, also the zoo runs of an
+earlier ``summary.json`` whose model has no run under ``--work-root``), and
 
 - writes ``summary.csv``, ``summary.json`` and ``models.png`` into
   ``--out`` (with ``--sweep MODEL``: ``MODEL.md`` and ``MODEL.png``, the
@@ -37,7 +38,7 @@ from typing import List, Optional
 
 from zkd_mm.benchmark import aggregate_runs
 from zkd_mm.benchmark.plots import plot_models, plot_sweep, sweep_table
-from zkd_mm.benchmark.results import find_runs
+from zkd_mm.benchmark.results import find_runs, runs_from_summary
 from zkd_mm.benchmark.zoo import (check, dump_metafile, load_metafiles,
                                   render_table, replace_block,
                                   update_metafiles, write_summary)
@@ -49,6 +50,9 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     parser.add_argument('--work-root', default='work_dirs/benchmark')
     parser.add_argument('--model-index', default='model-index.yml')
     parser.add_argument('--out', help='folder for the summary and plots')
+    parser.add_argument('--previous', metavar='SUMMARY_JSON',
+                        help="an earlier gather's summary.json: its zoo runs "
+                        'of models with no run under --work-root are kept')
     parser.add_argument('--update-metafiles', action='store_true')
     parser.add_argument('--update-readme', nargs='+', default=[],
                         metavar='PATH:NAME')
@@ -68,7 +72,14 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
 def main(argv: Optional[List[str]] = None) -> int:
     """Gather; exit status 1 when --check finds a moved model."""
     args = parse_args(argv)
-    aggregates = aggregate_runs(find_runs(args.work_root))
+    runs = find_runs(args.work_root)
+    if args.previous:
+        fresh = {run.model for run in runs}
+        runs += [
+            run for run in runs_from_summary(args.previous)
+            if run.model not in fresh
+        ]
+    aggregates = aggregate_runs(runs)
     if not aggregates:
         raise SystemExit(f'error: no finished run under {args.work_root}')
     metafiles = load_metafiles(args.model_index)

@@ -3,7 +3,7 @@
 import glob
 import json
 import os.path as osp
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Dict, List, Optional
 
 from .launch import read_state
@@ -145,4 +145,31 @@ def find_runs(work_root: str) -> List[RunResult]:
         result = read_run(osp.dirname(state))
         if result is not None:
             runs.append(result)
+    return runs
+
+
+def runs_from_summary(path: str) -> List[RunResult]:
+    """The zoo runs (no sweep point) that an earlier gather wrote.
+
+    Args:
+        path (str): A ``summary.json`` written by ``gather.py --out``.
+
+    Returns:
+        list[RunResult]: One per run row with an empty sweep point, with
+        the commands of its model entry.
+    """
+    with open(path) as file:
+        summary = json.load(file)
+    commands = {
+        entry['model']: entry.get('commands', {})
+        for entry in summary.get('models', []) if not entry.get('point')
+    }
+    names = {f.name for f in fields(RunResult)}
+    runs = []
+    for row in summary.get('runs', []):
+        if row.get('point'):
+            continue
+        values = {k: v for k, v in row.items() if k in names}
+        runs.append(RunResult(**values,
+                              commands=commands.get(row['model'], {})))
     return runs
