@@ -42,7 +42,7 @@ DISTILL_CONFIGS = {
     f'kd-zscore_{PAIR}.py': (dict(loss_kl=('ZScoreKLDivergence', dict(
         tau=1.0, loss_weight=9.0))), 0.1, []),
     f'dkd_{PAIR}.py': (dict(loss_dkd=('DKDLoss', dict(
-        tau=4.0, alpha=1.0, beta=8.0, loss_weight=1.0,
+        tau=2.0, alpha=1.0, beta=8.0, loss_weight=1.0,
         reduction='batchmean'))),
                        1.0, [dict(type='mmrazor.DistillLossWarmupHook',
                                   warmup_epochs=2)]),
@@ -78,7 +78,7 @@ OPTIMIZERS = {
     STUDENT_CONFIG.name: (0.2, 5e-5),
     f'kd_{PAIR}.py': (0.1, 5e-4),
     f'kd-zscore_{PAIR}.py': (0.05, 5e-4),
-    f'dkd_{PAIR}.py': (0.1, 5e-4),
+    f'dkd_{PAIR}.py': (0.02, 5e-4),
     f'dkd-zscore_{PAIR}.py': (0.1, 5e-4),
     f'ctkd_{PAIR}.py': (0.2, 5e-4),
     f'ctkd-zscore_{PAIR}.py': (0.2, 5e-4),
