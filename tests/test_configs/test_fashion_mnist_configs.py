@@ -79,7 +79,7 @@ OPTIMIZERS = {
     f'kd_{PAIR}.py': (0.1, 5e-4),
     f'kd-zscore_{PAIR}.py': (0.05, 5e-4),
     f'dkd_{PAIR}.py': (0.02, 5e-4),
-    f'dkd-zscore_{PAIR}.py': (0.1, 5e-4),
+    f'dkd-zscore_{PAIR}.py': (0.01, 5e-4),
     f'ctkd_{PAIR}.py': (0.2, 5e-4),
     f'ctkd-zscore_{PAIR}.py': (0.2, 5e-4),
     f'mlkd_{PAIR}.py': (0.1, 5e-4),
