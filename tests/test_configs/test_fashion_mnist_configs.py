@@ -59,18 +59,18 @@ DISTILL_CONFIGS = {
                                [_CTKD_HOOK]),
     f'mlkd_{PAIR}.py': (dict(
         loss_instance=('MLKDInstanceLoss', dict(
-            temperatures=_MLKD_T, standardize=False, loss_weight=0.9)),
+            temperatures=_MLKD_T, standardize=False, loss_weight=0.01)),
         loss_class=('MLKDClassLoss', dict(temperatures=_MLKD_T,
-                                          loss_weight=0.9)),
+                                          loss_weight=0.01)),
         loss_batch=('MLKDBatchLoss', dict(temperatures=_MLKD_T,
-                                          loss_weight=0.9))), 0.1, []),
+                                          loss_weight=0.01))), 1.0, []),
     f'mlkd-zscore_{PAIR}.py': (dict(
         loss_instance=('MLKDInstanceLoss', dict(
-            temperatures=_MLKD_Z_T, standardize=True, loss_weight=9.0)),
+            temperatures=_MLKD_Z_T, standardize=True, loss_weight=0.01)),
         loss_class=('MLKDClassLoss', dict(temperatures=_MLKD_Z_T,
-                                          loss_weight=9.0)),
+                                          loss_weight=0.01)),
         loss_batch=('MLKDBatchLoss', dict(temperatures=_MLKD_Z_T,
-                                          loss_weight=9.0))), 0.1, []),
+                                          loss_weight=0.01))), 1.0, []),
 }
 # SGD lr and weight decay of each student, as chosen on the validation split
 # (docs/results/fashion_mnist_tuning/README.md: the best grid point).
@@ -82,8 +82,8 @@ OPTIMIZERS = {
     f'dkd-zscore_{PAIR}.py': (0.01, 5e-4),
     f'ctkd_{PAIR}.py': (0.2, 5e-4),
     f'ctkd-zscore_{PAIR}.py': (0.2, 5e-4),
-    f'mlkd_{PAIR}.py': (0.1, 5e-4),
-    f'mlkd-zscore_{PAIR}.py': (0.1, 5e-4),
+    f'mlkd_{PAIR}.py': (0.05, 5e-4),
+    f'mlkd-zscore_{PAIR}.py': (0.05, 5e-4),
 }
 ALL_CONFIGS = [TEACHER_CONFIG, STUDENT_CONFIG
                ] + [CONFIG_DIR / name for name in DISTILL_CONFIGS]
