@@ -200,6 +200,27 @@ def test_previous_summary_keeps_the_models_not_rerun(zoo):
     assert metrics[OTHER]['Top 1 Accuracy'] == 50.0
 
 
+def test_a_summary_needs_no_model_index(zoo):
+    root, runs = zoo
+    elsewhere = root / 'elsewhere'
+    elsewhere.mkdir()
+    out = _gather(elsewhere, '--work-root', str(runs), '--out', 'summary')
+    assert 'EXIT 0' in out
+    rows = list(csv.DictReader(open(elsewhere / 'summary' / 'summary.csv')))
+    assert len(rows) == 4
+    result = run_python(f"""
+        import runpy, sys
+        sys.argv = ['gather.py', '--work-root', {str(runs)!r},
+                    '--update-metafiles']
+        runpy.run_path({str(REPO_ROOT / 'tools/benchmark/gather.py')!r},
+                       run_name='__main__')
+        """, cwd=elsewhere)
+    assert result.returncode == 1
+    assert result.stderr.strip().endswith(
+        'error: model-index.yml not found; run from the repository root '
+        'or pass --model-index')
+
+
 def test_check_passes_within_and_fails_beyond_the_tolerance(zoo):
     root, runs = zoo
     _gather(root, '--work-root', str(runs), '--update-metafiles')

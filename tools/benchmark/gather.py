@@ -82,7 +82,13 @@ def main(argv: Optional[List[str]] = None) -> int:
     aggregates = aggregate_runs(runs)
     if not aggregates:
         raise SystemExit(f'error: no finished run under {args.work_root}')
-    metafiles = load_metafiles(args.model_index)
+    metafiles = {}
+    if args.check or args.update_metafiles or args.update_readme:
+        if not osp.isfile(args.model_index):
+            raise SystemExit(
+                f'error: {args.model_index} not found; run from the '
+                'repository root or pass --model-index')
+        metafiles = load_metafiles(args.model_index)
     if args.check:
         problems = check(metafiles, aggregates, args.tolerance)
         print('\n'.join(problems) or
