@@ -1,7 +1,7 @@
 # Copyright (c) zkd_mm contributors. All rights reserved.
 """Narrow, import-time fixes that let MMRazor 1.0.0 run on modern torch."""
 from . import (checkpoint_safe_globals, checkpoint_schemes, mmcls_alias,
-               mmrazor_inplace, mmrazor_quantization)
+               mmengine_test_json, mmrazor_inplace, mmrazor_quantization)
 from .checkpoint_schemes import UnsafeCheckpointError
 from .mmcv_check import check_mmcv
 from .mmrazor_quantization import QuantizationUnavailableError
@@ -16,6 +16,7 @@ def install() -> None:
     # Imports mmrazor.models, so after the quantization fix.
     mmrazor_inplace.install()
     mmcls_alias.install()
+    mmengine_test_json.install()
 
 
 __all__ = [
