@@ -1,5 +1,6 @@
 # Copyright (c) zkd_mm contributors. All rights reserved.
-"""Narrow, import-time fixes that let MMRazor 1.0.0 run on modern torch."""
+"""Narrow, import-time fixes that let MMRazor 1.0.0 run on modern torch and
+mmengine 0.10.7 (each module names what it fixes and where it was checked)."""
 from . import (checkpoint_safe_globals, checkpoint_schemes, mmcls_alias,
                mmengine_test_json, mmrazor_inplace, mmrazor_quantization)
 from .checkpoint_schemes import UnsafeCheckpointError
